@@ -182,7 +182,9 @@ func (c MetricCounter) Value() uint64 { return c.m.Value() }
 type MetricGauge struct{ m proxywasm.MetricGauge }
 
 // DefineGaugeMetric defines (or finds) the gauge name.
-func DefineGaugeMetric(name string) MetricGauge { return MetricGauge{proxywasm.DefineGaugeMetric(name)} }
+func DefineGaugeMetric(name string) MetricGauge {
+	return MetricGauge{proxywasm.DefineGaugeMetric(name)}
+}
 
 // Add adds offset (possibly negative) to the gauge.
 func (g MetricGauge) Add(offset int64) { g.m.Add(offset) }
