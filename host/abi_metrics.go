@@ -1,0 +1,223 @@
+package host
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/tetratelabs/wazero/api"
+)
+
+// MetricType is a proxy_metric_type_t.
+type MetricType uint32
+
+// The metric types of the ABI.
+const (
+	Counter MetricType = iota
+	Gauge
+	Histogram
+)
+
+// Metrics is the registry behind proxy_define_metric and friends. Give
+// every VM of a host the same one and their counters add up, as Envoy's
+// stats do across workers. It is safe for concurrent use.
+type Metrics struct {
+	mu     sync.Mutex
+	byName map[string]uint32
+	list   []*metric
+}
+
+type metric struct {
+	name  string
+	typ   MetricType
+	value int64 // counter or gauge
+	// histogram
+	count   uint64
+	sum     uint64
+	buckets [len(histogramBounds)]uint64
+}
+
+// histogramBounds are the upper bounds of the histogram buckets, Envoy's
+// default bucket set.
+var histogramBounds = [...]float64{0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000}
+
+// NewMetrics returns an empty registry.
+func NewMetrics() *Metrics { return &Metrics{byName: make(map[string]uint32)} }
+
+func (r *Metrics) define(typ MetricType, name string) (uint32, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if id, ok := r.byName[name]; ok {
+		return id, r.list[id-1].typ == typ
+	}
+	r.list = append(r.list, &metric{name: name, typ: typ})
+	id := uint32(len(r.list))
+	r.byName[name] = id
+	return id, true
+}
+
+func (r *Metrics) get(id uint32) *metric {
+	if id == 0 || int(id) > len(r.list) {
+		return nil
+	}
+	return r.list[id-1]
+}
+
+// Value returns the value of a counter or gauge by name.
+func (r *Metrics) Value(name string) (int64, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	id, ok := r.byName[name]
+	if !ok {
+		return 0, false
+	}
+	return r.list[id-1].value, true
+}
+
+// HistogramCount returns how many values a histogram recorded.
+func (r *Metrics) HistogramCount(name string) (uint64, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	id, ok := r.byName[name]
+	if !ok {
+		return 0, false
+	}
+	return r.list[id-1].count, true
+}
+
+// WritePrometheus writes every metric in the Prometheus text exposition
+// format, named as Envoy names custom wasm metrics: "wasmcustom_" followed
+// by the metric's name with characters Prometheus forbids turned into '_'.
+func (r *Metrics) WritePrometheus(w io.Writer) error {
+	r.mu.Lock()
+	ms := make([]metric, len(r.list))
+	for i, m := range r.list {
+		ms[i] = *m
+	}
+	r.mu.Unlock()
+	sort.Slice(ms, func(i, j int) bool { return ms[i].name < ms[j].name })
+	var b strings.Builder
+	for _, m := range ms {
+		n := "wasmcustom_" + promName(m.name)
+		switch m.typ {
+		case Counter:
+			fmt.Fprintf(&b, "# TYPE %s counter\n%s %d\n", n, n, m.value)
+		case Gauge:
+			fmt.Fprintf(&b, "# TYPE %s gauge\n%s %d\n", n, n, m.value)
+		case Histogram:
+			fmt.Fprintf(&b, "# TYPE %s histogram\n", n)
+			cum := uint64(0)
+			for i, ub := range histogramBounds {
+				cum += m.buckets[i]
+				fmt.Fprintf(&b, "%s_bucket{le=\"%g\"} %d\n", n, ub, cum)
+			}
+			fmt.Fprintf(&b, "%s_bucket{le=\"+Inf\"} %d\n%s_sum %d\n%s_count %d\n", n, m.count, n, m.sum, n, m.count)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func promName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == ':' {
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+// proxyDefineMetric implements proxy_define_metric(metric_type, name_data,
+// name_size, return_metric_id). Defining a name again returns the same id.
+// Result: OK; BAD_ARGUMENT for an unknown type or a name already defined
+// with another type; INVALID_MEMORY_ACCESS.
+func proxyDefineMetric(vm *VM, mem api.Memory, p []uint64) status {
+	typ := MetricType(uint32(p[0]))
+	if typ > Histogram {
+		return statusBadArgument
+	}
+	name, ok := readString(mem, uint32(p[1]), uint32(p[2]))
+	if !ok || !writable(mem, uint32(p[3]), 4) {
+		return statusInvalidMemoryAccess
+	}
+	id, ok := vm.cfg.Metrics.define(typ, name)
+	if !ok {
+		return statusBadArgument
+	}
+	writeUint32(mem, uint32(p[3]), id)
+	return statusOK
+}
+
+// proxyIncrementMetric implements proxy_increment_metric(metric_id, delta).
+// Result: NOT_FOUND for an unknown id; BAD_ARGUMENT for a negative delta on
+// a counter, or any increment of a histogram.
+func proxyIncrementMetric(vm *VM, _ api.Memory, p []uint64) status {
+	r := vm.cfg.Metrics
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	m := r.get(uint32(p[0]))
+	if m == nil {
+		return statusNotFound
+	}
+	delta := int64(p[1])
+	switch {
+	case m.typ == Histogram, m.typ == Counter && delta < 0:
+		return statusBadArgument
+	}
+	m.value += delta
+	return statusOK
+}
+
+// proxyRecordMetric implements proxy_record_metric(metric_id, value): sets
+// a counter or gauge, adds a sample to a histogram.
+func proxyRecordMetric(vm *VM, _ api.Memory, p []uint64) status {
+	r := vm.cfg.Metrics
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	m := r.get(uint32(p[0]))
+	if m == nil {
+		return statusNotFound
+	}
+	v := p[1]
+	if m.typ != Histogram {
+		m.value = int64(min(v, math.MaxInt64))
+		return statusOK
+	}
+	m.count++
+	m.sum += v
+	for i, ub := range histogramBounds {
+		if float64(v) <= ub {
+			m.buckets[i]++
+			break
+		}
+	}
+	return statusOK
+}
+
+// proxyGetMetric implements proxy_get_metric(metric_id, return_value).
+// Result: NOT_FOUND for an unknown id; BAD_ARGUMENT for a histogram, which
+// has no single value (as in Envoy).
+func proxyGetMetric(vm *VM, mem api.Memory, p []uint64) status {
+	r := vm.cfg.Metrics
+	r.mu.Lock()
+	m := r.get(uint32(p[0]))
+	var v int64
+	var typ MetricType
+	if m != nil {
+		v, typ = m.value, m.typ
+	}
+	r.mu.Unlock()
+	switch {
+	case m == nil:
+		return statusNotFound
+	case typ == Histogram:
+		return statusBadArgument
+	}
+	if !writeUint64(mem, uint32(p[1]), uint64(v)) {
+		return statusInvalidMemoryAccess
+	}
+	return statusOK
+}

@@ -1,0 +1,58 @@
+package filter
+
+import (
+	"github.com/palisade-wasm/palisade/plugin/config"
+	"github.com/palisade-wasm/palisade/plugin/internal/abi"
+	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
+)
+
+// pluginContext is the root context: it holds the configuration in force
+// and the metrics, and makes one httpContext per stream.
+type pluginContext struct {
+	types.DefaultPluginContext
+	id      uint32
+	cfg     *config.Config // nil until a configuration was accepted
+	log     logger
+	metrics metrics
+}
+
+func newPluginContext(id uint32) *pluginContext {
+	return &pluginContext{id: id, log: logger{level: config.LevelInfo}}
+}
+
+// OnPluginStart reads and validates the plugin configuration. A bad one is
+// refused whole, with a log line naming the field; when a configuration is
+// already in force (a reload), it stays in force.
+func (p *pluginContext) OnPluginStart(size int) types.OnPluginStartStatus {
+	if !p.metrics.defined {
+		p.metrics = defineMetrics()
+	}
+	var raw []byte
+	if size > 0 {
+		var err error
+		raw, err = abi.GetPluginConfiguration()
+		if err != nil {
+			p.log.error("read plugin configuration: " + err.Error())
+			p.metrics.configRejected.Increment(1)
+			return types.OnPluginStartStatusFailed
+		}
+	}
+	cfg, err := config.Parse(raw)
+	if err != nil {
+		p.log.error(err.Error())
+		p.metrics.configRejected.Increment(1)
+		return types.OnPluginStartStatusFailed
+	}
+	p.cfg = cfg
+	p.log.level = cfg.LogLevel
+	p.metrics.configAccepted.Increment(1)
+	p.log.info("configuration accepted")
+	return types.OnPluginStartStatusOK
+}
+
+// NewHttpContext returns the context of one request. It sees the
+// configuration in force when the request started, even if a new one
+// arrives while it runs.
+func (p *pluginContext) NewHttpContext(contextID uint32) types.HttpContext {
+	return &httpContext{id: contextID, plugin: p, cfg: p.cfg}
+}
