@@ -93,7 +93,7 @@ func TestParseRefusals(t *testing.T) {
 		{name: "unknown top-level field", old: "static_resources:", new: "dynamic_resources: {}\nstatic_resources:",
 			want: "envoy.yaml: dynamic_resources: not supported by palisade serve"},
 		{name: "unknown http filter", old: "          - name: envoy.filters.http.router\n",
-			new: "          - name: envoy.filters.http.ext_authz\n            typed_config: {}\n          - name: envoy.filters.http.router\n",
+			new:  "          - name: envoy.filters.http.ext_authz\n            typed_config: {}\n          - name: envoy.filters.http.router\n",
 			want: `envoy.yaml: static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters[0].name: http filter "envoy.filters.http.ext_authz" is not supported by palisade serve (only envoy.filters.http.wasm and envoy.filters.http.router)`},
 		{name: "unknown cluster in route", old: "route: {cluster: app,", new: "route: {cluster: nope,",
 			want: `envoy.yaml: static_resources.listeners[0] route 0: unknown cluster "nope"`},
