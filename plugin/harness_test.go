@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/palisade-wasm/palisade/host"
+	"github.com/palisade-wasm/palisade/host/hosttest"
 	"github.com/palisade-wasm/palisade/plugin/filter"
-	"github.com/palisade-wasm/palisade/plugin/internal/plugintest"
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/proxytest"
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 )
@@ -112,7 +112,7 @@ type wasmHost struct {
 }
 
 func newWasmHost(t *testing.T, cfg string) *wasmHost {
-	mod, _, err := plugintest.Module()
+	mod, _, err := hosttest.Module()
 	if err != nil {
 		t.Fatalf("load palisade.wasm: %v", err)
 	}

@@ -1,6 +1,7 @@
-// Package plugintest builds palisade.wasm for tests and runs it in the
-// wazero host, so every test of the real artifact builds it the same way.
-package plugintest
+// Package hosttest provides palisade.wasm to tests, compiled in the wazero
+// host, so every test of the real artifact gets it the same way: the
+// module make plugin built (PALISADE_WASM), or one built from this checkout.
+package hosttest
 
 import (
 	"context"
@@ -15,26 +16,38 @@ import (
 )
 
 var (
-	once   sync.Once
-	module *host.Module
-	wasm   []byte
-	err    error
+	once     sync.Once
+	module   *host.Module
+	wasm     []byte
+	err      error
+	pathOnce sync.Once
+	path     string
+	pathErr  error
 )
 
-// Module returns palisade.wasm compiled in a wazero host, built once per
-// test binary. PALISADE_WASM names a prebuilt module (make test builds it
-// first, so tests run exactly the artifact make plugin produces);
-// otherwise the module is built from this checkout into a temp dir.
+// WasmPath returns the path of palisade.wasm: PALISADE_WASM when set
+// (make test builds the module first, so tests run exactly the artifact
+// make plugin produces), otherwise a module built once per test binary
+// from this checkout into a temp dir.
+func WasmPath() (string, error) {
+	pathOnce.Do(func() {
+		if path = os.Getenv("PALISADE_WASM"); path == "" {
+			path, pathErr = build()
+		}
+	})
+	return path, pathErr
+}
+
+// Module returns palisade.wasm (see [WasmPath]) and its bytes, compiled
+// once per test binary in a wazero runtime with the shared compilation
+// cache.
 func Module() (*host.Module, []byte, error) {
 	once.Do(func() {
-		path := os.Getenv("PALISADE_WASM")
-		if path == "" {
-			path, err = build()
-			if err != nil {
-				return
-			}
+		var p string
+		if p, err = WasmPath(); err != nil {
+			return
 		}
-		wasm, err = os.ReadFile(path)
+		wasm, err = os.ReadFile(p)
 		if err != nil {
 			return
 		}
@@ -64,7 +77,7 @@ func CacheDir() string {
 
 func build() (string, error) {
 	_, file, _, _ := runtime.Caller(0)
-	pluginDir := filepath.Join(filepath.Dir(file), "..", "..")
+	pluginDir := filepath.Join(filepath.Dir(file), "..", "..", "plugin")
 	dir, e := os.MkdirTemp("", "palisade-wasm-")
 	if e != nil {
 		return "", e

@@ -1,0 +1,184 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/palisade-wasm/palisade/host"
+	"github.com/palisade-wasm/palisade/host/envoyconfig"
+)
+
+// startGateway runs a gateway with one listener on a free loopback port in
+// front of upstream, optionally with palisade.wasm.
+func startGateway(t *testing.T, upstream string, wasm *envoyconfig.WasmFilter, mutate func(*envoyconfig.Config)) *Gateway {
+	t.Helper()
+	u, _ := net.ResolveTCPAddr("tcp", strings.TrimPrefix(upstream, "http://"))
+	cfg := &envoyconfig.Config{
+		Admin: &envoyconfig.Address{Host: "127.0.0.1", Port: 0},
+		Listeners: []envoyconfig.Listener{{
+			Name: "in", Address: envoyconfig.Address{Host: "127.0.0.1", Port: 0},
+			UseRemoteAddress: true, IdleTimeout: time.Minute, MaxRequestHeadersKB: 60,
+			Routes: []envoyconfig.Route{{Domains: []string{"*"}, Prefix: "/", Cluster: "app", Timeout: 2 * time.Second}},
+			Wasm:   wasm,
+		}},
+		Clusters: map[string]envoyconfig.Cluster{"app": {Name: "app", ConnectTimeout: time.Second,
+			Endpoints: []envoyconfig.Address{{Host: "127.0.0.1", Port: u.Port}}}},
+	}
+	if mutate != nil {
+		mutate(cfg)
+	}
+	ctx := context.Background()
+	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rt.Close(ctx) })
+	g, err := New(ctx, Options{Config: cfg, Runtime: rt, VMs: 2})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	if err := g.Start(); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	t.Cleanup(g.Close)
+	return g
+}
+
+// echo is an upstream that reports what it received.
+func echo(t *testing.T) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		w.Header().Set("Connection", "x-secret-hop")
+		w.Header().Set("X-Secret-Hop", "must not reach the client")
+		json.NewEncoder(w).Encode(map[string]any{"path": r.URL.RequestURI(), "host": r.Host, "headers": r.Header, "body": string(b)})
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+type echoed struct {
+	Path    string
+	Host    string
+	Headers http.Header
+	Body    string
+}
+
+func TestProxyWithoutPlugin(t *testing.T) {
+	up := echo(t)
+	g := startGateway(t, up.URL, nil, nil)
+	base := "http://" + g.Addrs()[0].String()
+
+	req, _ := http.NewRequest("POST", base+"/orders/7?x=1", strings.NewReader("hello"))
+	req.Header.Set("X-Forwarded-For", "203.0.113.9")
+	req.Header.Set("X-Request-Id", "forged")
+	req.Header.Set("Connection", "keep-alive, x-hop")
+	req.Header.Set("X-Hop", "hop value")
+	req.Host = "shop.example"
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got echoed
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 || got.Path != "/orders/7?x=1" || got.Host != "shop.example" || got.Body != "hello" {
+		t.Errorf("status %d, echoed %+v", resp.StatusCode, got)
+	}
+	if xff := got.Headers.Get("X-Forwarded-For"); xff != "203.0.113.9, 127.0.0.1" {
+		t.Errorf("x-forwarded-for = %q, want the client's address appended", xff)
+	}
+	if p := got.Headers.Get("X-Forwarded-Proto"); p != "http" {
+		t.Errorf("x-forwarded-proto = %q", p)
+	}
+	if id := got.Headers.Get("X-Request-Id"); id == "forged" || len(id) != 36 {
+		t.Errorf("x-request-id = %q: an edge proxy replaces the client's", id)
+	}
+	if got.Headers.Get("X-Hop") != "" {
+		t.Error("a header named in Connection was forwarded")
+	}
+	if resp.Header.Get("X-Secret-Hop") != "" {
+		t.Error("a response header named in Connection reached the client")
+	}
+}
+
+func TestUpstreamDownIs502(t *testing.T) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	g := startGateway(t, "http://"+addr, nil, nil)
+	resp, err := http.Get("http://" + g.Addrs()[0].String() + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 502 || !strings.Contains(string(b), `"reason":"upstream_unavailable"`) {
+		t.Errorf("got %d %s, want 502 upstream_unavailable", resp.StatusCode, b)
+	}
+}
+
+func TestNoRouteIs404(t *testing.T) {
+	up := echo(t)
+	g := startGateway(t, up.URL, nil, func(c *envoyconfig.Config) {
+		c.Listeners[0].Routes[0].Prefix = "/api/"
+	})
+	resp, err := http.Get("http://" + g.Addrs()[0].String() + "/other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 {
+		t.Errorf("status %d, want 404", resp.StatusCode)
+	}
+}
+
+func TestAdmin(t *testing.T) {
+	up := echo(t)
+	g := startGateway(t, up.URL, nil, nil)
+	for i := 0; i < 3; i++ {
+		r, err := http.Get("http://" + g.Addrs()[0].String() + "/x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+	}
+	admin := "http://" + g.AdminAddr().String()
+	resp, err := http.Get(admin + "/stats/prometheus")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), "palisade_gateway_requests_total 3\n") ||
+		!strings.Contains(string(b), `palisade_gateway_responses_total{class="2xx"} 3`+"\n") {
+		t.Errorf("stats:\n%s", b)
+	}
+	resp, err = http.Get(admin + "/ready")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(b) != "LIVE\n" {
+		t.Errorf("/ready: %d %q", resp.StatusCode, b)
+	}
+}
+
+func TestRedact(t *testing.T) {
+	in := map[string]any{"log_level": "info", "providers": []any{map[string]any{"issuer": "https://idp", "secret": "s3cr3t",
+		"client_credentials": map[string]any{"id": "x"}, "signing_key": "k"}}}
+	out, _ := json.Marshal(redact(in))
+	want := `{"log_level":"info","providers":[{"client_credentials":"[redacted]","issuer":"https://idp","secret":"[redacted]","signing_key":"[redacted]"}]}`
+	if string(out) != want {
+		t.Errorf("redact:\n%s\nwant\n%s", out, want)
+	}
+}
