@@ -23,11 +23,10 @@ plugin:
 palisade:
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./host/cmd/palisade
 
-# Run Palisade locally. Until the gateway lands: load palisade.wasm in the host as Envoy would and report.
+# Run the local gateway (envoy.yaml) with palisade.wasm in front of a demo echo app, on 127.0.0.1; Ctrl-C stops it.
 run: plugin palisade
-	@echo "make run: the local gateway (palisade serve -c envoy.yaml) is not built yet;"
-	@echo "make run: loading $(WASM) in the wazero proxy-wasm host as Envoy would:"
 	$(BIN) inspect --cache $(CACHE_DIR) $(WASM)
+	$(BIN) serve -c envoy.yaml --demo --cache $(CACHE_DIR)
 
 # Vet, then run every test; the wasm tests run the palisade.wasm built by make plugin.
 test: plugin

@@ -182,3 +182,50 @@ func TestRedact(t *testing.T) {
 		t.Errorf("redact:\n%s\nwant\n%s", out, want)
 	}
 }
+
+// Shutdown lets a request in flight finish, and refuses new connections.
+func TestGracefulShutdown(t *testing.T) {
+	release := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-release
+		io.WriteString(w, "done")
+	}))
+	defer slow.Close()
+	g := startGateway(t, slow.URL, nil, nil)
+	addr := g.Addrs()[0].String()
+	result := make(chan string, 1)
+	go func() {
+		resp, err := http.Get("http://" + addr + "/slow")
+		if err != nil {
+			result <- "error: " + err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		result <- string(b)
+	}()
+	// Wait until the request is in flight.
+	for i := 0; g.stats.active.Load() == 0; i++ {
+		if i > 500 {
+			t.Fatal("request never arrived")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		done <- g.Shutdown(ctx)
+	}()
+	time.Sleep(20 * time.Millisecond)
+	if _, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		t.Error("new connections are still accepted during shutdown")
+	}
+	close(release)
+	if got := <-result; got != "done" {
+		t.Errorf("request in flight got %q, want it to finish", got)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+}

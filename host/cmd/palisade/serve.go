@@ -117,6 +117,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	if a := gw.AdminAddr(); a != nil {
 		fmt.Fprintf(stderr, "admin on http://%s (/stats/prometheus, /ready, /config_dump)\n", a)
 	}
+	if *demoApp {
+		printDemo(stderr, gw.Addrs()[0].String(), gw.AdminAddr())
+	}
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	<-sig
@@ -128,4 +131,16 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// printDemo prints the requests a new user can paste to see the gateway
+// and the plugin at work.
+func printDemo(w io.Writer, listener string, admin net.Addr) {
+	fmt.Fprintf(w, "\nTry it (Ctrl-C stops everything):\n")
+	fmt.Fprintf(w, "  curl -s http://%s/hello                     # through palisade.wasm to the demo app\n", listener)
+	fmt.Fprintf(w, "  curl -s -H 'x-request-id: forged' http://%s/  # the edge replaces client request ids\n", listener)
+	if admin != nil {
+		fmt.Fprintf(w, "  curl -s http://%s/stats/prometheus | grep palisade   # the plugin's and the gateway's metrics\n", admin)
+	}
+	fmt.Fprintln(w)
 }
