@@ -9,7 +9,7 @@ CACHE_DIR ?= $(CURDIR)/.cache/wazero
 FUZZTIME  ?= 30s
 export PALISADE_WAZERO_CACHE := $(CACHE_DIR)
 
-.PHONY: all plugin palisade run test check bench fuzz clean
+.PHONY: all plugin palisade run run-envoy test check bench fuzz clean
 
 # Build the plugin and the palisade command.
 all: plugin palisade
@@ -27,6 +27,13 @@ palisade:
 run: plugin palisade
 	$(BIN) inspect --cache $(CACHE_DIR) $(WASM)
 	$(BIN) serve -c envoy.yaml --demo --cache $(CACHE_DIR)
+
+# Run the same envoy.yaml in a real Envoy (>= 1.33) when one is on PATH, with the demo app from palisade.
+run-envoy: plugin palisade
+	@command -v envoy >/dev/null 2>&1 || { echo "make run-envoy: no envoy binary on PATH; install Envoy >= 1.33 (or use make run, which needs none)"; exit 1; }
+	envoy --version
+	@echo "make run-envoy: starting Envoy with envoy.yaml; the demo app is served by palisade on the app cluster's address"
+	$(BIN) serve -c envoy.yaml --demo-only & trap 'kill $$!' EXIT; envoy -c envoy.yaml --log-level warn
 
 # Vet, then run every test; the wasm tests run the palisade.wasm built by make plugin.
 test: plugin

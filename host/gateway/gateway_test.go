@@ -7,7 +7,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -227,5 +229,63 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	if err := <-done; err != nil {
 		t.Errorf("Shutdown: %v", err)
+	}
+}
+
+// Plain-text listeners speak HTTP/2 with prior knowledge (h2c) as well as
+// HTTP/1.1.
+func TestH2C(t *testing.T) {
+	up := echo(t)
+	g := startGateway(t, up.URL, nil, nil)
+	tr := &http.Transport{Protocols: new(http.Protocols)}
+	tr.Protocols.SetUnencryptedHTTP2(true)
+	resp, err := (&http.Client{Transport: tr}).Get("http://" + g.Addrs()[0].String() + "/h2c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Proto != "HTTP/2.0" {
+		t.Errorf("status %d over %s, want 200 over HTTP/2.0", resp.StatusCode, resp.Proto)
+	}
+}
+
+// A burst of requests leaves no goroutine behind once the clients are gone.
+func TestNoGoroutineLeak(t *testing.T) {
+	up := echo(t)
+	g := startGateway(t, up.URL, nil, nil)
+	url := "http://" + g.Addrs()[0].String() + "/leak"
+	before := runtime.NumGoroutine()
+	tr := &http.Transport{MaxIdleConnsPerHost: 8}
+	client := &http.Client{Transport: tr}
+	var wg sync.WaitGroup
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				resp, err := client.Post(url, "text/plain", strings.NewReader("body"))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	// Idle keep-alive connections are pooling, not leaks: close them on
+	// every hop, then everything the burst started must be gone.
+	tr.CloseIdleConnections()
+	for _, c := range g.clusters {
+		c.transport.CloseIdleConnections()
+	}
+	up.CloseClientConnections()
+	deadline := time.Now().Add(3 * time.Second)
+	for runtime.NumGoroutine() > before+2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before+2 {
+		t.Errorf("%d goroutines after the burst, %d before", n, before)
 	}
 }

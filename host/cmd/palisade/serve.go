@@ -35,6 +35,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	accessLog := fs.String("access-log", "-", "access log: - for stdout, a file name, or off")
 	cache := fs.String("cache", "", "wazero compilation cache directory (empty: a directory under the user cache)")
 	demoApp := fs.Bool("demo", false, "also serve a demo echo service at the address of cluster \"app\"")
+	demoOnly := fs.Bool("demo-only", false, "serve only the demo echo service (for make run-envoy, where Envoy is the proxy)")
 	drain := fs.Duration("drain", 20*time.Second, "how long requests in flight may finish after SIGINT/SIGTERM")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -77,7 +78,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	defer rt.Close(ctx)
 
 	var demoSrv *http.Server
-	if *demoApp {
+	if *demoApp || *demoOnly {
 		app, ok := cfg.Clusters["app"]
 		if !ok {
 			fmt.Fprintln(stderr, "palisade serve: -demo needs a cluster named \"app\" in the configuration")
@@ -94,6 +95,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "demo app (echo) on http://%s\n", ln.Addr())
 	}
 
+	if *demoOnly {
+		waitForSignal()
+		return 0
+	}
 	gw, err := gateway.New(ctx, gateway.Options{
 		Config: cfg, Runtime: rt, VMs: *vms, LogLevel: lvl, AccessLog: logw,
 		PluginLog: func(l host.LogLevel, msg string) { fmt.Fprintf(stderr, "[plugin %s] %s\n", l, msg) },
@@ -120,9 +125,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	if *demoApp {
 		printDemo(stderr, gw.Addrs()[0].String(), gw.AdminAddr())
 	}
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
-	<-sig
+	waitForSignal()
 	fmt.Fprintf(stderr, "shutting down: draining requests in flight (up to %v)\n", *drain)
 	sctx, cancel := context.WithTimeout(ctx, *drain)
 	defer cancel()
@@ -143,4 +146,10 @@ func printDemo(w io.Writer, listener string, admin net.Addr) {
 		fmt.Fprintf(w, "  curl -s http://%s/stats/prometheus | grep palisade   # the plugin's and the gateway's metrics\n", admin)
 	}
 	fmt.Fprintln(w)
+}
+
+func waitForSignal() {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	<-sig
 }
