@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -22,7 +23,7 @@ type outcome struct {
 	action  string // "continue" or "respond"
 	status  int    // local response status when answered
 	body    string
-	headers [][2]string // upstream request headers after the plugin, on continue
+	headers [][2]string // upstream request headers on continue; response headers on respond
 }
 
 // pluginHost is a plugin loaded in one of the hosts.
@@ -30,7 +31,9 @@ type pluginHost interface {
 	// started reports whether the plugin accepted its configuration.
 	started() bool
 	reconfigure(t *testing.T, cfg string) bool
-	request(t *testing.T, headers [][2]string) outcome
+	// request runs one request; props are connection properties by dotted
+	// path ("connection.mtls") in Envoy's encoding.
+	request(t *testing.T, headers [][2]string, props map[string][]byte) outcome
 	counter(t *testing.T, name string) int64
 	logs(level string) []string
 }
@@ -67,12 +70,17 @@ func (g *goHost) reconfigure(t *testing.T, cfg string) bool {
 	return false
 }
 
-func (g *goHost) request(t *testing.T, headers [][2]string) outcome {
+func (g *goHost) request(t *testing.T, headers [][2]string, props map[string][]byte) outcome {
+	for k, v := range props {
+		if err := g.emu.SetProperty(strings.Split(k, "."), v); err != nil {
+			t.Fatal(err)
+		}
+	}
 	id := g.emu.InitializeHttpContext()
 	action := g.emu.CallOnRequestHeaders(id, headers, true)
 	defer g.emu.CompleteHttpContext(id)
 	if lr := g.emu.GetSentLocalResponse(id); lr != nil {
-		return outcome{action: "respond", status: int(lr.StatusCode), body: string(lr.Data)}
+		return outcome{action: "respond", status: int(lr.StatusCode), body: string(lr.Data), headers: lr.Headers}
 	}
 	if action != types.ActionContinue {
 		t.Fatalf("plugin paused without answering")
@@ -142,8 +150,12 @@ func (w *wasmHost) reconfigure(t *testing.T, cfg string) bool {
 	return w.vm.Configure([]byte(cfg)) == nil
 }
 
-func (w *wasmHost) request(t *testing.T, headers [][2]string) outcome {
-	s, err := w.vm.NewStream(host.Connection{SourceAddress: "127.0.0.1:40000", SourcePort: 40000}.Properties())
+func (w *wasmHost) request(t *testing.T, headers [][2]string, props map[string][]byte) outcome {
+	p := host.Connection{SourceAddress: "127.0.0.1:40000", SourcePort: 40000}.Properties()
+	for k, v := range props {
+		p.SetBytes(k, v)
+	}
+	s, err := w.vm.NewStream(p)
 	if err != nil {
 		t.Fatalf("NewStream: %v", err)
 	}
@@ -156,7 +168,7 @@ func (w *wasmHost) request(t *testing.T, headers [][2]string) outcome {
 	}
 	switch r.Action {
 	case host.Respond:
-		return outcome{action: "respond", status: r.Local.Status, body: string(r.Local.Body)}
+		return outcome{action: "respond", status: r.Local.Status, body: string(r.Local.Body), headers: r.Local.Headers}
 	case host.Continue:
 		return outcome{action: "continue", headers: s.Request().Headers}
 	}

@@ -40,7 +40,7 @@ func TestConfigure(t *testing.T) {
 func TestRequestsAreCounted(t *testing.T) {
 	forEachHost(t, `{"log_level":"info"}`, func(t *testing.T, h pluginHost) {
 		for i := 0; i < 3; i++ {
-			got := h.request(t, getRoot)
+			got := h.request(t, getRoot, nil)
 			if got.action != "continue" {
 				t.Fatalf("request %d: %+v, want continue", i, got)
 			}
@@ -62,7 +62,7 @@ func TestLogLevelIsHonoured(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.cfg, func(t *testing.T) {
 			forEachHost(t, tc.cfg, func(t *testing.T, h pluginHost) {
-				h.request(t, getRoot)
+				h.request(t, getRoot, nil)
 				if n := len(h.logs("debug")); n != tc.wantDebugs {
 					t.Errorf("%d debug lines %q, want %d", n, h.logs("debug"), tc.wantDebugs)
 				}
@@ -76,7 +76,7 @@ func TestBadReconfigurationKeepsTheOldOne(t *testing.T) {
 		if h.reconfigure(t, `{"log_level":"shout"}`) {
 			t.Fatal("a bad configuration was accepted")
 		}
-		if got := h.request(t, getRoot); got.action != "continue" {
+		if got := h.request(t, getRoot, nil); got.action != "continue" {
 			t.Fatalf("after a refused reload: %+v, want continue", got)
 		}
 		if n := h.counter(t, "palisade_config_rejected_total"); n != 1 {

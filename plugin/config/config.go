@@ -8,7 +8,27 @@ import (
 type Config struct {
 	// LogLevel is the lowest level the plugin logs at. Default: info.
 	LogLevel Level
+	// Mode is "enforce" (default: denials are answered) or "audit"
+	// (every decision is made, logged and counted, but requests pass:
+	// a dry run before enforcing).
+	Mode Mode
+	// Realm is the realm of the WWW-Authenticate challenge. Default:
+	// "palisade".
+	Realm string
+	// Service says where the calling workload's identity comes from.
+	Service Service
+	// Headers names the identity headers sent upstream.
+	Headers Headers
 }
+
+// Mode is the enforcement mode.
+type Mode uint8
+
+// The modes.
+const (
+	ModeEnforce Mode = iota
+	ModeAudit
+)
 
 // Level is a log level, ordered as the proxy-wasm ABI orders them.
 type Level uint8
@@ -38,7 +58,7 @@ const maxDocumentBytes = 4 << 20
 // Parse validates raw and returns the configuration it describes. An empty
 // document means every default.
 func Parse(raw []byte) (*Config, error) {
-	c := &Config{LogLevel: LevelInfo}
+	c := &Config{LogLevel: LevelInfo, Realm: "palisade", Headers: defaultHeaders(), Service: defaultService()}
 	if len(raw) == 0 {
 		return c, nil
 	}
@@ -49,38 +69,52 @@ func Parse(raw []byte) (*Config, error) {
 		return nil, &Error{Path: "", Msg: "not valid JSON"}
 	}
 	doc := gjson.ParseBytes(raw)
-	if !doc.IsObject() {
-		return nil, &Error{Path: "", Msg: "must be a JSON object"}
-	}
-	var err error
-	seen := make(map[string]bool, 8)
-	doc.ForEach(func(k, v gjson.Result) bool {
-		if seen[k.String()] {
-			err = &Error{Path: k.String(), Msg: "appears more than once"}
-			return false
-		}
-		seen[k.String()] = true
-		switch k.String() {
+	err := object("", doc, func(key string, v gjson.Result) error {
+		switch key {
 		case "log_level":
-			c.LogLevel, err = parseLevel("log_level", v)
-		default:
-			err = &Error{Path: k.String(), Msg: "unknown field"}
+			return parseLevel("log_level", v, &c.LogLevel)
+		case "mode":
+			s, err := oneOf("mode", v, "enforce", "audit")
+			c.Mode = Mode(s)
+			return err
+		case "realm":
+			return parseRealm("realm", v, &c.Realm)
+		case "service":
+			return parseService("service", v, &c.Service)
+		case "headers":
+			return parseHeaders("headers", v, &c.Headers)
 		}
-		return err == nil
+		return &Error{Path: key, Msg: "unknown field"}
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := c.Headers.validate(); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-func parseLevel(path string, v gjson.Result) (Level, error) {
-	if v.Type == gjson.String {
-		for i, n := range levelNames {
-			if v.Str == n {
-				return Level(i), nil
-			}
+func parseLevel(path string, v gjson.Result, l *Level) error {
+	i, err := oneOf(path, v, levelNames[:]...)
+	*l = Level(i)
+	return err
+}
+
+func parseRealm(path string, v gjson.Result, realm *string) error {
+	s, err := str(path, v)
+	if err != nil {
+		return err
+	}
+	// The realm is quoted in WWW-Authenticate: keep it a plain token.
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return &Error{Path: path, Msg: "must be printable ASCII without quotes or backslashes"}
 		}
 	}
-	return 0, &Error{Path: path, Msg: "must be one of trace, debug, info, warn, error, critical"}
+	if s == "" {
+		return &Error{Path: path, Msg: "must not be empty"}
+	}
+	*realm = s
+	return nil
 }

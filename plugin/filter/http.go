@@ -2,25 +2,97 @@ package filter
 
 import (
 	"github.com/palisade-wasm/palisade/plugin/config"
+	"github.com/palisade-wasm/palisade/plugin/internal/abi"
+	"github.com/palisade-wasm/palisade/plugin/urlpath"
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 )
 
-// httpContext handles one HTTP stream.
+// httpContext handles one HTTP stream. It follows the request flow of
+// DESIGN.md: read the headers once, make the path safe, strip what a
+// client could forge, establish the identities, decide, answer.
 type httpContext struct {
 	types.DefaultHttpContext
 	id     uint32
 	plugin *pluginContext
 	cfg    *config.Config
+
+	requestID string
+	service   serviceIdentity
 }
 
-// OnHttpRequestHeaders counts the request. A stream that started before
-// any configuration was accepted is refused: the filter fails closed.
+// OnHttpRequestHeaders decides the request. Any failure to decide answers
+// locally (fail closed); nothing reaches the upstream undecided.
 func (h *httpContext) OnHttpRequestHeaders(int, bool) types.Action {
-	h.plugin.metrics.requests.Increment(1)
+	p := h.plugin
+	p.metrics.requests.Increment(1)
 	if h.cfg == nil {
-		h.plugin.log.error("request refused: no configuration in force")
-		return h.plugin.failClosed()
+		p.log.error("request refused: no configuration in force")
+		return p.failClosed()
 	}
-	h.plugin.log.debug("request headers")
+	hdrs, err := abi.GetHttpRequestHeaders()
+	if err != nil {
+		p.log.error("read request headers: " + err.Error())
+		return p.failClosed()
+	}
+	req := readRequest(hdrs)
+	h.requestID = req.requestID
+
+	path, query, err := urlpath.Normalize(req.path)
+	if err != nil {
+		p.metrics.badRequests.Increment(1)
+		p.log.debug("decision bad_request reason=" + urlpath.Reason(err) + " request_id=" + h.requestID)
+		return h.answer(badRequest(urlpath.Reason(err)))
+	}
+	if path != req.pathOnly() || query != req.query() {
+		normal := path
+		if query != "" {
+			normal += "?" + query
+		}
+		if err := abi.ReplaceHttpRequestHeader(":path", normal); err != nil {
+			p.log.error("rewrite :path: " + err.Error())
+			return p.failClosed()
+		}
+	}
+	if err := h.stripForgeable(hdrs); err != nil {
+		p.log.error("remove incoming identity headers: " + err.Error())
+		return p.failClosed()
+	}
+	h.service = h.resolveService(req)
+
+	// The user (token providers) and policy stages join here.
+
+	return h.allow()
+}
+
+// allow forwards the request with the verified identities as headers.
+func (h *httpContext) allow() types.Action {
+	hc := h.cfg.Headers
+	if hc.Service != "" && h.service.authenticated {
+		if err := abi.ReplaceHttpRequestHeader(hc.Service, h.service.id.String()); err != nil {
+			h.plugin.log.error("set service header: " + err.Error())
+			return h.plugin.failClosed()
+		}
+	}
+	h.plugin.metrics.allowed.Increment(1)
+	h.plugin.log.debug("decision allow request_id=" + h.requestID)
 	return types.ActionContinue
+}
+
+// stripForgeable removes, before anything else, every incoming header the
+// plugin may set, and x-forwarded-client-cert unless a trusted proxy set
+// it. Only headers actually present cost a host call.
+func (h *httpContext) stripForgeable(hdrs [][2]string) error {
+	names := h.cfg.Headers.Names()
+	for _, kv := range hdrs {
+		forged := !h.cfg.Service.XFCC.Trusted && kv[0] == "x-forwarded-client-cert"
+		for _, n := range names {
+			forged = forged || kv[0] == n
+		}
+		if forged {
+			if err := abi.RemoveHttpRequestHeader(kv[0]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -7,6 +7,8 @@ import "github.com/palisade-wasm/palisade/plugin/internal/abi"
 type metrics struct {
 	defined        bool
 	requests       abi.MetricCounter
+	allowed        abi.MetricCounter
+	badRequests    abi.MetricCounter
 	failedClosed   abi.MetricCounter
 	configAccepted abi.MetricCounter
 	configRejected abi.MetricCounter
@@ -16,6 +18,8 @@ func defineMetrics() metrics {
 	return metrics{
 		defined:        true,
 		requests:       abi.DefineCounterMetric("palisade_requests_total"),
+		allowed:        abi.DefineCounterMetric("palisade_allowed_total"),
+		badRequests:    abi.DefineCounterMetric("palisade_bad_requests_total"),
 		failedClosed:   abi.DefineCounterMetric("palisade_failed_closed_total"),
 		configAccepted: abi.DefineCounterMetric("palisade_config_accepted_total"),
 		configRejected: abi.DefineCounterMetric("palisade_config_rejected_total"),

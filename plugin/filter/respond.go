@@ -5,13 +5,55 @@ import (
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 )
 
+// answer is a local response the plugin sends instead of forwarding.
+type answer struct {
+	status int
+	err    string // the JSON body's "error"
+	reason string // the reason code: never a token, claim or header value
+	// challenge, for 401, is the WWW-Authenticate error ("" when the
+	// request carried no credentials: RFC 6750 section 3.1 says then to
+	// send no error code).
+	challenge string
+}
+
+func badRequest(reason string) answer { return answer{status: 400, err: "bad_request", reason: reason} }
+
+func forbidden(reason string) answer { return answer{status: 403, err: "forbidden", reason: reason} }
+
+func unauthorized(reason string, missing bool) answer {
+	a := answer{status: 401, err: "unauthorized", reason: reason}
+	if !missing {
+		a.challenge = "invalid_token"
+	}
+	return a
+}
+
+// answer sends a as a JSON body {"error", "reason", "request_id"}. Every
+// string in it is a constant code or a request id checked by safeID, so it
+// is built without a JSON encoder.
+func (h *httpContext) answer(a answer) types.Action {
+	body := `{"error":"` + a.err + `","reason":"` + a.reason + `","request_id":"` + h.requestID + `"}`
+	headers := [][2]string{{"content-type", "application/json"}, {"cache-control", "no-store"}}
+	if a.status == 401 {
+		v := `Bearer realm="` + h.cfg.Realm + `"`
+		if a.challenge != "" {
+			v += `, error="` + a.challenge + `", error_description="` + a.reason + `"`
+		}
+		headers = append(headers, [2]string{"www-authenticate", v})
+	}
+	if err := abi.SendHttpResponse(uint32(a.status), headers, []byte(body), -1); err != nil {
+		h.plugin.log.error("send local response: " + err.Error())
+	}
+	return types.ActionPause
+}
+
 // failClosed answers the current stream with 500 when the filter cannot
 // decide (no configuration, an internal error). The request never reaches
 // the upstream.
 func (p *pluginContext) failClosed() types.Action {
 	p.metrics.failedClosed.Increment(1)
 	body := []byte(`{"error":"internal_error","reason":"filter_unavailable"}`)
-	headers := [][2]string{{"content-type", "application/json"}}
+	headers := [][2]string{{"content-type", "application/json"}, {"cache-control", "no-store"}}
 	if err := abi.SendHttpResponse(500, headers, body, -1); err != nil {
 		p.log.error("send local response: " + err.Error())
 	}

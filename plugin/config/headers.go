@@ -1,0 +1,100 @@
+package config
+
+import (
+	"github.com/tidwall/gjson"
+)
+
+// Headers names the headers the plugin sets on requests it lets through.
+// Every one of them is first removed from the incoming request, so a
+// client can never forge an identity header. An empty name turns a header
+// off.
+type Headers struct {
+	User     string // the user's subject
+	Issuer   string // the user's token issuer
+	Provider string // the provider that verified the user's token
+	Service  string // the calling workload's SPIFFE ID
+	Thing    string // the device's id
+	Decision string // the deciding rule (for audit and debugging)
+}
+
+func defaultHeaders() Headers {
+	return Headers{
+		User:     "x-palisade-user",
+		Issuer:   "x-palisade-issuer",
+		Provider: "x-palisade-provider",
+		Service:  "x-palisade-service",
+		Thing:    "x-palisade-thing",
+		Decision: "x-palisade-decision",
+	}
+}
+
+// Names returns every configured header name.
+func (h Headers) Names() []string {
+	var out []string
+	for _, n := range []string{h.User, h.Issuer, h.Provider, h.Service, h.Thing, h.Decision} {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func parseHeaders(path string, v gjson.Result, h *Headers) error {
+	return object(path, v, func(key string, v gjson.Result) error {
+		p := join(path, key)
+		var dst *string
+		switch key {
+		case "user":
+			dst = &h.User
+		case "issuer":
+			dst = &h.Issuer
+		case "provider":
+			dst = &h.Provider
+		case "service":
+			dst = &h.Service
+		case "thing":
+			dst = &h.Thing
+		case "decision":
+			dst = &h.Decision
+		default:
+			return &Error{Path: p, Msg: "unknown field"}
+		}
+		s, err := str(p, v)
+		if err != nil {
+			return err
+		}
+		if s != "" && !headerName(s) {
+			return &Error{Path: p, Msg: "must be a lower-case HTTP header name (letters, digits, '-')"}
+		}
+		*dst = s
+		return nil
+	})
+}
+
+// headerName reports whether s is a header name the plugin may set: lower
+// case token characters, not a pseudo-header, not one that changes how the
+// message is framed or routed.
+func headerName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	switch s {
+	case "host", "content-length", "transfer-encoding", "connection", "te", "upgrade", "authorization", "cookie":
+		return false
+	}
+	return true
+}
+
+func (h Headers) validate() error {
+	seen := map[string]bool{}
+	for _, n := range h.Names() {
+		if seen[n] {
+			return &Error{Path: "headers", Msg: "header " + n + " is used twice"}
+		}
+		seen[n] = true
+	}
+	return nil
+}

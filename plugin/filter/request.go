@@ -1,0 +1,82 @@
+package filter
+
+// request holds what the plugin reads from the request headers, read once
+// (one host call for all headers). Header names arrive in lower case.
+type request struct {
+	method, path, authority, scheme string
+	requestID                       string
+	xfcc                            string
+	hasXFCC                         bool
+	headers                         [][2]string
+}
+
+func readRequest(hdrs [][2]string) request {
+	r := request{headers: hdrs}
+	for _, kv := range hdrs {
+		switch kv[0] {
+		case ":method":
+			r.method = kv[1]
+		case ":path":
+			r.path = kv[1]
+		case ":authority":
+			r.authority = kv[1]
+		case ":scheme":
+			r.scheme = kv[1]
+		case "x-request-id":
+			if safeID(kv[1]) {
+				r.requestID = kv[1]
+			}
+		case "x-forwarded-client-cert":
+			// Several XFCC headers are one list, as for any repeated field.
+			if r.hasXFCC {
+				r.xfcc += "," + kv[1]
+			} else {
+				r.xfcc, r.hasXFCC = kv[1], true
+			}
+		}
+	}
+	return r
+}
+
+// pathOnly and query split the raw :path as received.
+func (r request) pathOnly() string {
+	for i := 0; i < len(r.path); i++ {
+		if r.path[i] == '?' || r.path[i] == '#' {
+			return r.path[:i]
+		}
+	}
+	return r.path
+}
+
+func (r request) query() string {
+	for i := 0; i < len(r.path); i++ {
+		if r.path[i] == '#' {
+			return ""
+		}
+		if r.path[i] == '?' {
+			q := r.path[i+1:]
+			for j := 0; j < len(q); j++ {
+				if q[j] == '#' {
+					return q[:j]
+				}
+			}
+			return q
+		}
+	}
+	return ""
+}
+
+// safeID reports whether a request id may be echoed in a JSON body and a
+// log line as is: short, and only token characters.
+func safeID(s string) bool {
+	if len(s) == 0 || len(s) > 128 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
