@@ -9,7 +9,7 @@ CACHE_DIR ?= $(CURDIR)/.cache/wazero
 FUZZTIME  ?= 30s
 export PALISADE_WAZERO_CACHE := $(CACHE_DIR)
 
-.PHONY: all plugin palisade run run-envoy test check bench fuzz clean
+.PHONY: all plugin palisade run run-envoy test check bench fuzz oci clean
 
 # Build the plugin and the palisade command.
 all: plugin palisade
@@ -64,6 +64,10 @@ fuzz:
 		done; \
 	done
 
+# Pack palisade.wasm as an OCI image layout (palisade.oci.tar) for Istio and Envoy Gateway, without Docker.
+oci: plugin palisade
+	$(BIN) oci -o palisade.oci.tar -tag $(or $(TAG),latest) $(WASM)
+
 # Remove build outputs and the compilation cache.
 clean:
-	rm -rf $(WASM) bin .cache
+	rm -rf $(WASM) palisade.oci.tar bin .cache
