@@ -5,12 +5,15 @@
 // proxywasm package, so plugin code reads like any other Go proxy-wasm
 // filter. Two twins implement them, chosen by file name:
 //
-//   - hostcall_wasip1.go and the other *_wasip1.go files are Palisade's own
-//     binding, written from the spec for upstream Go (GOOS=wasip1,
-//     -buildmode=c-shared): //go:wasmimport host calls, //go:wasmexport
-//     callbacks, and the context bookkeeping that routes callbacks to the
-//     [types.VMContext] given to [SetVMContext]. Every unsafe line of the
-//     plugin lives in those files.
+//   - the *_wasip1.go files are Palisade's own binding, written from the
+//     spec for upstream Go (GOOS=wasip1, -buildmode=c-shared):
+//     imports_wasip1.go declares the host functions (//go:wasmimport),
+//     hostcall_wasip1.go is the facade over them, exports_wasip1.go the
+//     callbacks (//go:wasmexport), memory_wasip1.go the arena behind
+//     proxy_on_memory_allocate. Every unsafe line of the plugin lives in
+//     those files. They route callbacks through state.go (contexts and
+//     pending http calls) and serialize maps with serde.go, both plain Go
+//     tested natively.
 //   - hostcall_other.go forwards to the SDK's proxywasm package, so the SDK's
 //     proxytest emulator drives the very same plugin code in plain go test.
 //

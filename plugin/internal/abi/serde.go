@@ -1,0 +1,83 @@
+package abi
+
+import (
+	"encoding/binary"
+	"errors"
+)
+
+// Header maps cross the ABI serialized as the spec's "Serialization"
+// section says: a little-endian uint32 count, then count pairs of uint32
+// (key length, value length), then each key and each value followed by a
+// NUL byte. An empty map may arrive as zero bytes or a single zero byte.
+
+var errMalformedMap = errors.New("abi: malformed serialized map")
+
+// maxPairs bounds the count a host may claim, so a corrupt count cannot
+// cost a huge allocation before the size check fails.
+const maxPairs = 1 << 16
+
+// serializeMap returns m in the ABI's map serialization.
+func serializeMap(m [][2]string) []byte {
+	size := 4
+	for _, kv := range m {
+		size += 8 + len(kv[0]) + 1 + len(kv[1]) + 1
+	}
+	b := make([]byte, 4, size)
+	binary.LittleEndian.PutUint32(b, uint32(len(m)))
+	for _, kv := range m {
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(kv[0])))
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(kv[1])))
+	}
+	for _, kv := range m {
+		b = append(b, kv[0]...)
+		b = append(b, 0)
+		b = append(b, kv[1]...)
+		b = append(b, 0)
+	}
+	return b
+}
+
+// deserializeMap parses a serialized map. All keys and values share one
+// string copied from b: two allocations for the whole map.
+func deserializeMap(b []byte) ([][2]string, error) {
+	if len(b) == 0 || len(b) == 1 && b[0] == 0 {
+		return nil, nil
+	}
+	if len(b) < 4 {
+		return nil, errMalformedMap
+	}
+	n := uint64(binary.LittleEndian.Uint32(b))
+	if n > maxPairs || 4+8*n > uint64(len(b)) {
+		return nil, errMalformedMap
+	}
+	sizes, data := b[4:4+8*n], b[4+8*n:]
+	all := string(data)
+	out := make([][2]string, n)
+	off := uint64(0)
+	for i := uint64(0); i < n; i++ {
+		kl := uint64(binary.LittleEndian.Uint32(sizes[8*i:]))
+		vl := uint64(binary.LittleEndian.Uint32(sizes[8*i+4:]))
+		if off+kl+vl+2 > uint64(len(all)) || all[off+kl] != 0 || all[off+kl+1+vl] != 0 {
+			return nil, errMalformedMap
+		}
+		out[i] = [2]string{all[off : off+kl], all[off+kl+1 : off+kl+1+vl]}
+		off += kl + vl + 2
+	}
+	return out, nil
+}
+
+// serializePath joins a property path with NUL separators, as Envoy reads it.
+func serializePath(path []string) []byte {
+	n := 0
+	for _, p := range path {
+		n += len(p) + 1
+	}
+	b := make([]byte, 0, n)
+	for i, p := range path {
+		if i > 0 {
+			b = append(b, 0)
+		}
+		b = append(b, p...)
+	}
+	return b
+}
