@@ -23,7 +23,10 @@ func Echo() http.Handler {
 			names = append(names, k)
 		}
 		sort.Strings(names)
-		type header struct{ Name, Value string }
+		type header struct {
+			Name  string `json:"name"`
+			Value string `json:"value"`
+		}
 		out := struct {
 			Service string   `json:"service"`
 			Method  string   `json:"method"`

@@ -15,7 +15,9 @@ func (g *Gateway) logAccess(r *http.Request, x *exchange) {
 	if g.opts.AccessLog == nil {
 		return
 	}
-	path := r.URL.Path
+	// The path as received, escaped; never the query, which may carry a
+	// token (access_token=...) or other secrets.
+	path := r.URL.EscapedPath()
 	line := struct {
 		Time      string  `json:"start_time"`
 		Method    string  `json:"method"`

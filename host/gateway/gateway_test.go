@@ -289,3 +289,61 @@ func TestNoGoroutineLeak(t *testing.T) {
 		t.Errorf("%d goroutines after the burst, %d before", n, before)
 	}
 }
+
+// The access log has one JSON line per request with the escaped path and
+// never the query string, which may carry a token.
+func TestAccessLogLeavesQueryOut(t *testing.T) {
+	up := echo(t)
+	var buf syncBuffer
+	u, _ := net.ResolveTCPAddr("tcp", strings.TrimPrefix(up.URL, "http://"))
+	cfg := &envoyconfig.Config{
+		Listeners: []envoyconfig.Listener{{Name: "in", Address: envoyconfig.Address{Host: "127.0.0.1"}, IdleTimeout: time.Minute, MaxRequestHeadersKB: 60,
+			Routes: []envoyconfig.Route{{Domains: []string{"*"}, Prefix: "/", Cluster: "app", Timeout: 2 * time.Second}}}},
+		Clusters: map[string]envoyconfig.Cluster{"app": {Name: "app", Endpoints: []envoyconfig.Address{{Host: "127.0.0.1", Port: u.Port}}}},
+	}
+	rt, _ := host.NewRuntime(context.Background(), host.RuntimeConfig{})
+	defer rt.Close(context.Background())
+	g, err := New(context.Background(), Options{Config: cfg, Runtime: rt, AccessLog: &buf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Start()
+	defer g.Close()
+	resp, err := http.Get("http://" + g.Addrs()[0].String() + "/a%2Fb/c?access_token=secret-value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	// The line is written when the handler returns, just after the answer.
+	for i := 0; i < 200 && buf.String() == ""; i++ {
+		time.Sleep(5 * time.Millisecond)
+	}
+	line := buf.String()
+	var entry map[string]any
+	if err := json.Unmarshal([]byte(line), &entry); err != nil {
+		t.Fatalf("access log %q: %v", line, err)
+	}
+	if entry["path"] != "/a%2Fb/c" || entry["response_code"] != float64(200) || entry["upstream_cluster"] != "app" {
+		t.Errorf("access log entry %v", entry)
+	}
+	if strings.Contains(line, "secret-value") {
+		t.Errorf("access log contains the query: %s", line)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
