@@ -41,10 +41,20 @@ func forwardable(name string, connection []string) bool {
 // requestHeaders builds the proxy-wasm view of a downstream request:
 // pseudo-headers first, then every forwardable header in lower case.
 func requestHeaders(r *http.Request, scheme string) host.Headers {
+	// An absolute-form request line (RFC 9112 section 3.2.2) becomes
+	// origin form plus authority, as Envoy turns it into :path and
+	// :authority; anything else is handed to the plugin as received.
+	path, authority := r.RequestURI, r.Host
+	if r.URL.IsAbs() && !strings.HasPrefix(path, "/") {
+		path = r.URL.RequestURI()
+		if r.URL.Host != "" {
+			authority = r.URL.Host
+		}
+	}
 	h := make(host.Headers, 0, 4+len(r.Header))
 	h = append(h,
-		[2]string{":authority", r.Host},
-		[2]string{":path", r.RequestURI},
+		[2]string{":authority", authority},
+		[2]string{":path", path},
 		[2]string{":method", r.Method},
 		[2]string{":scheme", scheme},
 	)

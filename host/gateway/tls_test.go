@@ -1,78 +1,32 @@
 package gateway
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/hex"
-	"encoding/pem"
-	"math/big"
 	"net"
 	"net/http"
-	"net/url"
-	"os"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/palisade-wasm/palisade/host"
 	"github.com/palisade-wasm/palisade/host/envoyconfig"
+	"github.com/palisade-wasm/palisade/host/hosttest"
 )
 
-// pki is a throwaway CA with a server and a client certificate, generated
-// per test: what is tested here is the handshake, not the keys.
-type pki struct {
-	dir                   string
-	caPool                *x509.CertPool
-	client                tls.Certificate
-	clientDER             []byte
-	caFile, certFile, key string
+// newPKI is the shared test CA with a payments client certificate.
+func newPKI(t *testing.T) *pki {
+	p := hosttest.NewPKI(t)
+	c := p.Client("spiffe://shop.example/ns/payments/sa/payments")
+	return &pki{PKI: p, client: c, clientDER: c.Certificate[0], caPool: p.Pool, caFile: p.CAFile, certFile: p.CertFile, key: p.KeyFile}
 }
 
-func newPKI(t *testing.T) *pki {
-	t.Helper()
-	dir := t.TempDir()
-	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Test Mesh CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true,
-		KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, _ := x509.ParseCertificate(caDER)
-	issue := func(tmpl *x509.Certificate) ([]byte, *ecdsa.PrivateKey) {
-		k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		tmpl.NotBefore, tmpl.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &k.PublicKey, caKey)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return der, k
-	}
-	srvDER, srvKey := issue(&x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "gateway"},
-		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}})
-	spiffe, _ := url.Parse("spiffe://shop.example/ns/payments/sa/payments")
-	cliDER, cliKey := issue(&x509.Certificate{SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "payments", Organization: []string{"shop"}},
-		URIs: []*url.URL{spiffe}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}})
-	write := func(name, typ string, der []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	keyDER, _ := x509.MarshalECPrivateKey(srvKey)
-	p := &pki{dir: dir, caPool: x509.NewCertPool(), clientDER: cliDER,
-		caFile: write("ca.pem", "CERTIFICATE", caDER), certFile: write("server.pem", "CERTIFICATE", srvDER), key: write("server.key", "EC PRIVATE KEY", keyDER)}
-	p.caPool.AddCert(ca)
-	p.client = tls.Certificate{Certificate: [][]byte{cliDER}, PrivateKey: cliKey}
-	return p
+type pki struct {
+	*hosttest.PKI
+	client                tls.Certificate
+	clientDER             []byte
+	caPool                *x509.CertPool
+	caFile, certFile, key string
 }
 
 func TestTLSAndMTLS(t *testing.T) {
@@ -151,7 +105,7 @@ func TestConnectionProperties(t *testing.T) {
 		DestinationAddress: ln.Addr().String(), DestinationPort: ln.Addr().(*net.TCPAddr).Port,
 		TLS: true, TLSVersion: "TLSv1.3", MTLS: true, RequestedSNI: "localhost",
 		URISANPeer:       "spiffe://shop.example/ns/payments/sa/payments",
-		SubjectPeer:      "CN=payments,O=shop",
+		SubjectPeer:      "CN=/ns/payments/sa/payments,O=test",
 		SHA256PeerDigest: hex.EncodeToString(sum[:]),
 	}
 	if c != want {
