@@ -47,8 +47,10 @@ func NewRuntime(ctx context.Context, cfg RuntimeConfig) (*Runtime, error) {
 		r.cache = c
 		rc = rc.WithCompilationCache(c)
 	}
-	// CloseOnContextDone lets a deadline interrupt a guest stuck in a loop.
-	rc = rc.WithCloseOnContextDone(true)
+	// Not WithCloseOnContextDone: it would let a deadline interrupt a guest
+	// stuck in a loop, but costs every guest call ~1.3 µs here (measured),
+	// more than the call itself. A runaway guest is bounded by the
+	// gateway's pause timeout and VM replacement instead.
 	r.rt = wazero.NewRuntimeWithConfig(ctx, rc)
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, r.rt); err != nil {
 		r.Close(ctx)

@@ -6,10 +6,15 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/palisade-wasm/palisade/host"
 )
+
+// chunkPool recycles the buffers bodies are read into, one per direction
+// of a stream in flight.
+var chunkPool = sync.Pool{New: func() any { b := make([]byte, chunkSize); return &b }}
 
 // errLocalReply aborts an upstream request whose stream the plugin
 // answered (or failed) while its body was flowing.
@@ -97,7 +102,9 @@ func (l *listener) forward(w http.ResponseWriter, r *http.Request, x *exchange, 
 // continues; an answer or failure aborts the upstream request and is
 // reported on done.
 func (l *listener) feedRequestBody(ctx context.Context, s *host.Stream, src io.Reader, dst *io.PipeWriter, done chan<- host.Result) {
-	buf := make([]byte, chunkSize)
+	bp := chunkPool.Get().(*[]byte)
+	defer chunkPool.Put(bp)
+	buf := *bp
 	for {
 		n, rerr := io.ReadFull(src, buf)
 		eos := rerr != nil
@@ -148,7 +155,9 @@ func (l *listener) relayThroughPlugin(ctx context.Context, w http.ResponseWriter
 		}
 	}
 	hasBody := resp.ContentLength != 0
-	buf := make([]byte, chunkSize)
+	bp := chunkPool.Get().(*[]byte)
+	defer chunkPool.Put(bp)
+	buf := *bp
 	var pending []byte
 	// A body the plugin buffers entirely (Pause until end of stream) may
 	// still be replaced by a local answer, so headers wait for the first

@@ -15,11 +15,12 @@ import (
 
 	"github.com/palisade-wasm/palisade/host"
 	"github.com/palisade-wasm/palisade/host/envoyconfig"
+	"github.com/palisade-wasm/palisade/host/hosttest"
 )
 
 // startGateway runs a gateway with one listener on a free loopback port in
 // front of upstream, optionally with palisade.wasm.
-func startGateway(t *testing.T, upstream string, wasm *envoyconfig.WasmFilter, mutate func(*envoyconfig.Config)) *Gateway {
+func startGateway(t testing.TB, upstream string, wasm *envoyconfig.WasmFilter, mutate func(*envoyconfig.Config)) *Gateway {
 	t.Helper()
 	u, _ := net.ResolveTCPAddr("tcp", strings.TrimPrefix(upstream, "http://"))
 	cfg := &envoyconfig.Config{
@@ -37,7 +38,7 @@ func startGateway(t *testing.T, upstream string, wasm *envoyconfig.WasmFilter, m
 		mutate(cfg)
 	}
 	ctx := context.Background()
-	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{})
+	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{CacheDir: hosttest.CacheDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
