@@ -19,6 +19,10 @@ type Config struct {
 	Service Service
 	// Headers names the identity headers sent upstream.
 	Headers Headers
+	// Forgeable is every incoming header removed before the request goes
+	// upstream: the identity headers, and x-forwarded-client-cert unless
+	// a trusted proxy sets it.
+	Forgeable NameSet
 }
 
 // Mode is the enforcement mode.
@@ -60,6 +64,7 @@ const maxDocumentBytes = 4 << 20
 func Parse(raw []byte) (*Config, error) {
 	c := &Config{LogLevel: LevelInfo, Realm: "palisade", Headers: defaultHeaders(), Service: defaultService()}
 	if len(raw) == 0 {
+		c.finish()
 		return c, nil
 	}
 	if len(raw) > maxDocumentBytes {
@@ -92,7 +97,17 @@ func Parse(raw []byte) (*Config, error) {
 	if err := c.Headers.validate(); err != nil {
 		return nil, err
 	}
+	c.finish()
 	return c, nil
+}
+
+// finish derives what the request path needs from the parsed fields.
+func (c *Config) finish() {
+	names := c.Headers.Names()
+	if !c.Service.XFCC.Trusted {
+		names = append(names, "x-forwarded-client-cert")
+	}
+	c.Forgeable = NewNameSet(names)
 }
 
 func parseLevel(path string, v gjson.Result, l *Level) error {

@@ -87,3 +87,20 @@ func TestParse_Sections(t *testing.T) {
 		t.Errorf("header names = %q, want %q", got, want)
 	}
 }
+
+func TestNameSet(t *testing.T) {
+	s := NewNameSet([]string{"x-palisade-user", "x-forwarded-client-cert", "x"})
+	for name, want := range map[string]bool{
+		"x-palisade-user": true, "x-forwarded-client-cert": true, "x": true,
+		"x-palisade-usr": false, "y": false, "": false, "x-palisade-user-": false,
+		"x-forwarded-client-cerT": false,
+	} {
+		if got := s.Contains(name); got != want {
+			t.Errorf("Contains(%q) = %v, want %v", name, got, want)
+		}
+	}
+	long := string(make([]byte, 70))
+	if NewNameSet([]string{"a"}).Contains(long) || !NewNameSet([]string{long}).Contains(long) {
+		t.Error("names of 64 bytes or more")
+	}
+}

@@ -28,7 +28,8 @@ func defaultHeaders() Headers {
 	}
 }
 
-// Names returns every configured header name.
+// Names returns every configured header name. (Parse also keeps them in
+// Config.Forgeable, with what the request path needs to test them fast.)
 func (h Headers) Names() []string {
 	var out []string
 	for _, n := range []string{h.User, h.Issuer, h.Provider, h.Service, h.Thing, h.Decision} {
@@ -97,4 +98,40 @@ func (h Headers) validate() error {
 		seen[n] = true
 	}
 	return nil
+}
+
+// NameSet is a small set of header names built once at configuration
+// time, tested per request header: a mask of the names' lengths rejects
+// almost every header with one comparison, which matters in wasm, where
+// each string comparison is a runtime call.
+type NameSet struct {
+	names   []string
+	lengths uint64 // bit n set: some name has length n (names under 64 bytes)
+	long    bool   // some name is 64 bytes or longer
+}
+
+// NewNameSet returns the set of names.
+func NewNameSet(names []string) NameSet {
+	s := NameSet{names: names}
+	for _, n := range names {
+		if len(n) < 64 {
+			s.lengths |= 1 << len(n)
+		} else {
+			s.long = true
+		}
+	}
+	return s
+}
+
+// Contains reports whether name (lower case) is in the set.
+func (s NameSet) Contains(name string) bool {
+	if l := len(name); l < 64 && s.lengths&(1<<l) == 0 || l >= 64 && !s.long {
+		return false
+	}
+	for _, n := range s.names {
+		if n == name {
+			return true
+		}
+	}
+	return false
 }

@@ -40,7 +40,9 @@ func (h *httpContext) OnHttpRequestHeaders(int, bool) types.Action {
 	path, query, err := urlpath.Normalize(req.path)
 	if err != nil {
 		p.metrics.badRequests.Increment(1)
-		p.log.debug("decision bad_request reason=" + urlpath.Reason(err) + " request_id=" + h.requestID)
+		if p.log.enabled(config.LevelDebug) {
+			p.log.debug("decision bad_request reason=" + urlpath.Reason(err) + " request_id=" + h.requestID)
+		}
 		return h.answer(badRequest(urlpath.Reason(err)))
 	}
 	if path != req.pathOnly() || query != req.query() {
@@ -74,7 +76,9 @@ func (h *httpContext) allow() types.Action {
 		}
 	}
 	h.plugin.metrics.allowed.Increment(1)
-	h.plugin.log.debug("decision allow request_id=" + h.requestID)
+	if h.plugin.log.enabled(config.LevelDebug) {
+		h.plugin.log.debug("decision allow request_id=" + h.requestID)
+	}
 	return types.ActionContinue
 }
 
@@ -82,13 +86,8 @@ func (h *httpContext) allow() types.Action {
 // plugin may set, and x-forwarded-client-cert unless a trusted proxy set
 // it. Only headers actually present cost a host call.
 func (h *httpContext) stripForgeable(hdrs [][2]string) error {
-	names := h.cfg.Headers.Names()
 	for _, kv := range hdrs {
-		forged := !h.cfg.Service.XFCC.Trusted && kv[0] == "x-forwarded-client-cert"
-		for _, n := range names {
-			forged = forged || kv[0] == n
-		}
-		if forged {
+		if h.cfg.Forgeable.Contains(kv[0]) {
 			if err := abi.RemoveHttpRequestHeader(kv[0]); err != nil {
 				return err
 			}

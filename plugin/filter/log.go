@@ -9,6 +9,10 @@ import (
 // host call. Messages never carry a token, key or claim value.
 type logger struct{ level config.Level }
 
+// enabled reports whether messages at level are logged: callers building
+// a message check it first, so a disabled level costs no allocation.
+func (l logger) enabled(level config.Level) bool { return l.level <= level }
+
 func (l logger) debug(msg string) {
 	if l.level <= config.LevelDebug {
 		abi.LogDebug(msg)
