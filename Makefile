@@ -9,7 +9,7 @@ CACHE_DIR ?= $(CURDIR)/.cache/wazero
 FUZZTIME  ?= 30s
 export PALISADE_WAZERO_CACHE := $(CACHE_DIR)
 
-.PHONY: all plugin palisade run run-envoy test check bench fuzz oci clean
+.PHONY: all plugin palisade run run-envoy test load check bench fuzz oci clean
 
 # Build the plugin and the palisade command.
 all: plugin palisade
@@ -40,6 +40,10 @@ test: plugin
 	$(GO) vet ./...
 	GOOS=wasip1 GOARCH=wasm $(GO) vet ./plugin/...
 	PALISADE_WASM=$(CURDIR)/$(WASM) $(GO) test -count=1 -timeout 15m ./...
+
+# 200,000 requests from 64 clients through the gateway with the plugin: every answer checked, memory plateau printed.
+load: plugin
+	PALISADE_WASM=$(CURDIR)/$(WASM) PALISADE_LOAD_REQUESTS=$(or $(REQUESTS),200000) $(GO) test -count=1 -run '^TestLoad$$' -v -timeout 20m ./integration
 
 # gofmt, vet, build for wasip1 and natively, go mod tidy; fail if anything changed.
 check:

@@ -40,3 +40,16 @@ func (g *Gateway) writeStats(w io.Writer) {
 	}
 	fmt.Fprintf(w, "# TYPE palisade_gateway_vm_replaced_total counter\npalisade_gateway_vm_replaced_total %d\n", replaced)
 }
+
+// VMMemory returns the linear memory of all plugin VMs together.
+func (g *Gateway) VMMemory() uint64 {
+	var n uint64
+	for _, l := range g.listeners {
+		if l.pool != nil {
+			for _, m := range l.pool.memory() {
+				n += m
+			}
+		}
+	}
+	return n
+}
