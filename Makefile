@@ -35,11 +35,11 @@ run-envoy: plugin palisade
 	@echo "make run-envoy: starting Envoy with envoy.yaml; the demo app is served by palisade on the app cluster's address"
 	$(BIN) serve -c envoy.yaml --demo-only & trap 'kill $$!' EXIT; envoy -c envoy.yaml --log-level warn
 
-# Vet, then run every test; the wasm tests run the palisade.wasm built by make plugin.
+# Vet, then run every test with the race detector; the wasm tests run the palisade.wasm built by make plugin.
 test: plugin
 	$(GO) vet ./...
 	GOOS=wasip1 GOARCH=wasm $(GO) vet ./plugin/...
-	PALISADE_WASM=$(CURDIR)/$(WASM) $(GO) test -count=1 -timeout 15m ./...
+	PALISADE_WASM=$(CURDIR)/$(WASM) $(GO) test -race -count=1 -timeout 15m ./...
 
 # 200,000 requests from 64 clients through the gateway with the plugin: every answer checked, memory plateau printed.
 load: plugin

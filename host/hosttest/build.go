@@ -76,18 +76,31 @@ func CacheDir() string {
 }
 
 func build() (string, error) {
-	_, file, _, _ := runtime.Caller(0)
-	pluginDir := filepath.Join(filepath.Dir(file), "..", "..", "plugin")
-	dir, e := os.MkdirTemp("", "palisade-wasm-")
-	if e != nil {
-		return "", e
+	p, err := BuildGuest("plugin")
+	if err != nil {
+		return "", err
 	}
-	out := filepath.Join(dir, "palisade.wasm")
-	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-trimpath", "-o", out, ".")
-	cmd.Dir = pluginDir
+	// The product module keeps its name: tests print it.
+	out := filepath.Join(filepath.Dir(p), "palisade.wasm")
+	return out, os.Rename(p, out)
+}
+
+// BuildGuest builds the Go package at pkg (a path relative to the
+// repository root, like "plugin/internal/testguest") as a wasip1 reactor
+// into a temp dir and returns the module's path.
+func BuildGuest(pkg string) (string, error) {
+	_, file, _, _ := runtime.Caller(0)
+	root := filepath.Join(filepath.Dir(file), "..", "..")
+	dir, err := os.MkdirTemp("", "palisade-guest-")
+	if err != nil {
+		return "", err
+	}
+	out := filepath.Join(dir, filepath.Base(pkg)+".wasm")
+	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-trimpath", "-o", out, "./"+pkg)
+	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
-	if b, e := cmd.CombinedOutput(); e != nil {
-		return "", fmt.Errorf("build palisade.wasm: %v\n%s", e, b)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("build %s: %v\n%s", pkg, err, b)
 	}
 	return out, nil
 }
