@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/palisade-wasm/palisade/plugin/provider"
 	"github.com/tidwall/gjson"
 )
 
@@ -19,6 +20,12 @@ type Config struct {
 	Service Service
 	// Headers names the identity headers sent upstream.
 	Headers Headers
+	// Providers verify users' tokens, chosen by the token's issuer.
+	Providers []*provider.Provider
+	// RequireUser answers 401 to a request without a token. Default: true
+	// when providers are configured (fail closed); false lets anonymous
+	// requests through with no user identity.
+	RequireUser bool
 	// Forgeable is every incoming header removed before the request goes
 	// upstream: the identity headers, and x-forwarded-client-cert unless
 	// a trusted proxy sets it.
@@ -74,6 +81,7 @@ func Parse(raw []byte) (*Config, error) {
 		return nil, &Error{Path: "", Msg: "not valid JSON"}
 	}
 	doc := gjson.ParseBytes(raw)
+	requireUserSet := false
 	err := object("", doc, func(key string, v gjson.Result) error {
 		switch key {
 		case "log_level":
@@ -88,6 +96,20 @@ func Parse(raw []byte) (*Config, error) {
 			return parseService("service", v, &c.Service)
 		case "headers":
 			return parseHeaders("headers", v, &c.Headers)
+		case "providers":
+			ps, err := provider.Parse(v, "providers")
+			if err != nil {
+				if e, ok := err.(*provider.Error); ok {
+					return &Error{Path: e.Path, Msg: e.Msg}
+				}
+				return err
+			}
+			c.Providers = ps
+			return nil
+		case "require_user":
+			b, err := boolean("require_user", v)
+			c.RequireUser, requireUserSet = b, true
+			return err
 		}
 		return &Error{Path: key, Msg: "unknown field"}
 	})
@@ -97,6 +119,9 @@ func Parse(raw []byte) (*Config, error) {
 	if err := c.Headers.validate(); err != nil {
 		return nil, err
 	}
+	if !requireUserSet {
+		c.RequireUser = len(c.Providers) > 0
+	}
 	c.finish()
 	return c, nil
 }
@@ -104,6 +129,14 @@ func Parse(raw []byte) (*Config, error) {
 // finish derives what the request path needs from the parsed fields.
 func (c *Config) finish() {
 	names := c.Headers.Names()
+	for _, p := range c.Providers {
+		for _, ch := range p.ClaimHeaders {
+			names = append(names, ch.Header)
+		}
+		if p.PayloadHeader != "" {
+			names = append(names, p.PayloadHeader)
+		}
+	}
 	if !c.Service.XFCC.Trusted {
 		names = append(names, "x-forwarded-client-cert")
 	}

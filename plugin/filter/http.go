@@ -1,8 +1,12 @@
 package filter
 
 import (
+	"time"
+
 	"github.com/palisade-wasm/palisade/plugin/config"
 	"github.com/palisade-wasm/palisade/plugin/internal/abi"
+	"github.com/palisade-wasm/palisade/plugin/jwt"
+	"github.com/palisade-wasm/palisade/plugin/provider"
 	"github.com/palisade-wasm/palisade/plugin/urlpath"
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 )
@@ -18,6 +22,16 @@ type httpContext struct {
 
 	requestID string
 	service   serviceIdentity
+
+	// The user stage: the token found, parsed, its provider, the verified
+	// identity (nil: anonymous), and how long it may wait for keys.
+	found     provider.Found
+	token     *jwt.Token
+	provider  *provider.Provider
+	user      *provider.Identity
+	waitUntil time.Time
+	audited   bool // audit mode let a denied request pass
+	waiting   bool
 }
 
 // OnHttpRequestHeaders decides the request. Any failure to decide answers
@@ -60,14 +74,37 @@ func (h *httpContext) OnHttpRequestHeaders(int, bool) types.Action {
 		return p.failClosed()
 	}
 	h.service = h.resolveService(req)
+	switch h.resolveUser(req) {
+	case userAnswer:
+		if !h.audited {
+			return types.ActionPause
+		}
+	case userWaiting:
+		h.waiting = true
+		return types.ActionPause
+	}
+	return h.finish()
+}
 
-	// The user (token providers) and policy stages join here.
-
+// finish runs the stages after the user's (the policy joins here) and
+// lets the request through with its identity headers.
+func (h *httpContext) finish() types.Action {
 	return h.allow()
+}
+
+// OnHttpStreamDone forgets a stream that may still wait for keys.
+func (h *httpContext) OnHttpStreamDone() {
+	if h.waiting {
+		h.plugin.forget(h)
+	}
 }
 
 // allow forwards the request with the verified identities as headers.
 func (h *httpContext) allow() types.Action {
+	if err := h.setUserHeaders(); err != nil {
+		h.plugin.log.error("set user headers: " + err.Error())
+		return h.plugin.failClosed()
+	}
 	hc := h.cfg.Headers
 	if hc.Service != "" && h.service.authenticated {
 		if err := abi.ReplaceHttpRequestHeader(hc.Service, h.service.id.String()); err != nil {

@@ -12,6 +12,13 @@ type metrics struct {
 	failedClosed   abi.MetricCounter
 	configAccepted abi.MetricCounter
 	configRejected abi.MetricCounter
+
+	verified        abi.MetricCounter
+	cacheHits       abi.MetricCounter
+	unauthenticated abi.MetricCounter
+	auditDenied     abi.MetricCounter
+	jwksFetches     abi.MetricCounter
+	jwksFailures    abi.MetricCounter
 }
 
 func defineMetrics() metrics {
@@ -23,5 +30,12 @@ func defineMetrics() metrics {
 		failedClosed:   abi.DefineCounterMetric("palisade_failed_closed_total"),
 		configAccepted: abi.DefineCounterMetric("palisade_config_accepted_total"),
 		configRejected: abi.DefineCounterMetric("palisade_config_rejected_total"),
+
+		verified:        abi.DefineCounterMetric("palisade_tokens_verified_total"),
+		cacheHits:       abi.DefineCounterMetric("palisade_token_cache_hits_total"),
+		unauthenticated: abi.DefineCounterMetric("palisade_unauthenticated_total"),
+		auditDenied:     abi.DefineCounterMetric("palisade_audit_denied_total"),
+		jwksFetches:     abi.DefineCounterMetric("palisade_jwks_fetches_total"),
+		jwksFailures:    abi.DefineCounterMetric("palisade_jwks_fetch_failures_total"),
 	}
 }

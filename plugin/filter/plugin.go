@@ -1,8 +1,11 @@
 package filter
 
 import (
+	"time"
+
 	"github.com/palisade-wasm/palisade/plugin/config"
 	"github.com/palisade-wasm/palisade/plugin/internal/abi"
+	"github.com/palisade-wasm/palisade/plugin/provider"
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 )
 
@@ -14,7 +17,20 @@ type pluginContext struct {
 	cfg     *config.Config // nil until a configuration was accepted
 	log     logger
 	metrics metrics
+
+	// cache holds verified tokens; remotes the key-fetching state of each
+	// provider with remote_jwks; waiting the streams paused for keys.
+	cache   *provider.Cache
+	remotes map[*provider.Provider]*provider.Remote
+	waiting []*httpContext
 }
+
+// Verified tokens kept per VM, and for how long at most (a token's own
+// exp ends its entry sooner).
+const (
+	cacheEntries = 4096
+	cacheTTL     = 5 * time.Minute
+)
 
 func newPluginContext(id uint32) *pluginContext {
 	return &pluginContext{id: id, log: logger{level: config.LevelInfo}}
@@ -45,6 +61,12 @@ func (p *pluginContext) OnPluginStart(size int) types.OnPluginStartStatus {
 	}
 	p.cfg = cfg
 	p.log.level = cfg.LogLevel
+	// A new configuration starts from clean caches: its providers and keys
+	// are new objects, and a token verified under the old one must be
+	// verified again under the new.
+	p.cache = provider.NewCache(cacheEntries, cacheTTL)
+	p.remotes = map[*provider.Provider]*provider.Remote{}
+	p.startRemotes()
 	p.metrics.configAccepted.Increment(1)
 	p.log.info("configuration accepted")
 	return types.OnPluginStartStatusOK

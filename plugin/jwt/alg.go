@@ -1,6 +1,12 @@
 package jwt
 
-import "crypto"
+import (
+	"crypto"
+	// The digests crypto.Hash.New hands out must be linked in: nothing
+	// else in palisade.wasm imports them (the tests did, hiding it).
+	_ "crypto/sha256"
+	_ "crypto/sha512"
+)
 
 // Alg is a JWS algorithm Palisade verifies (RFC 7518 section 3, RFC 8037).
 type Alg uint8

@@ -81,7 +81,7 @@ func streamCall(id uint32, f func(h types.HttpContext) types.Action) (action uin
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			failStream("stream callback")
+			failStream("stream callback" + panicDetail(r))
 			action = uint32(types.ActionPause)
 		}
 	}()
@@ -149,8 +149,23 @@ func recoverRoot(where string) {
 
 func recoverStream(where string) {
 	if r := recover(); r != nil {
-		failStream(where)
+		failStream(where + panicDetail(r))
 	}
+}
+
+// panicDetail describes a panic that is an error value (a runtime error
+// such as an index out of range, or a library's error), truncated; other
+// panic values, which could be anything, are not quoted.
+func panicDetail(r any) string {
+	e, ok := r.(error)
+	if !ok {
+		return ""
+	}
+	msg := e.Error()
+	if len(msg) > 160 {
+		msg = msg[:160]
+	}
+	return " (" + msg + ")"
 }
 
 // failStream answers the current stream with 500 after a panic.

@@ -1,0 +1,184 @@
+package filter
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/palisade-wasm/palisade/plugin/internal/abi"
+	"github.com/palisade-wasm/palisade/plugin/provider"
+)
+
+// Remote key sets: each VM keeps a provider.Remote per provider with
+// remote_jwks; fetched key sets are shared through shared data, so one VM
+// fetches for all (a lease taken with compare-and-swap decides which).
+
+const (
+	tickPeriod   = 1000 // ms
+	sharedPrefix = "palisade/jwks/"
+)
+
+func (p *pluginContext) remote(pr *provider.Provider) *provider.Remote {
+	r, ok := p.remotes[pr]
+	if !ok {
+		r = provider.NewRemote(pr.Remote)
+		p.remotes[pr] = r
+	}
+	return r
+}
+
+// startRemotes starts fetching every remote key set and the tick that
+// keeps them fresh and times waiting streams out.
+func (p *pluginContext) startRemotes() {
+	any := false
+	for _, pr := range p.cfg.Providers {
+		if pr.Remote != nil {
+			any = true
+			p.refresh(pr, time.Now())
+		}
+	}
+	if any {
+		if err := abi.SetTickPeriodMilliSeconds(tickPeriod); err != nil {
+			p.log.error("set tick period: " + err.Error())
+		}
+	}
+}
+
+// OnTick adopts key sets other VMs fetched, starts due fetches, and fails
+// streams that waited too long for keys.
+func (p *pluginContext) OnTick() {
+	if p.cfg == nil {
+		return
+	}
+	now := time.Now()
+	for _, pr := range p.cfg.Providers {
+		if pr.Remote != nil {
+			p.refresh(pr, now)
+		}
+	}
+	kept := p.waiting[:0]
+	for _, h := range p.waiting {
+		if now.After(h.waitUntil) {
+			if abi.SetEffectiveContext(h.id) == nil {
+				h.resume(true)
+			}
+			continue
+		}
+		kept = append(kept, h)
+	}
+	clear(p.waiting[len(kept):])
+	p.waiting = kept
+}
+
+// refresh adopts a newer shared key set, or fetches one when due and
+// this VM wins the lease.
+func (p *pluginContext) refresh(pr *provider.Provider, now time.Time) {
+	r := p.remote(pr)
+	key := sharedPrefix + pr.Name
+	if b, _, err := abi.GetSharedData(key); err == nil {
+		if doc, at, err := provider.DecodeShared(b); err == nil && r.Adopt(doc, at) {
+			p.keysArrived(pr)
+		}
+	}
+	if !r.Due(now) {
+		return
+	}
+	lease, cas, err := abi.GetSharedData(key + "/lease")
+	if err == nil && !provider.LeaseFree(lease, now) {
+		return // another VM is fetching
+	}
+	if err := abi.SetSharedData(key+"/lease", provider.Lease(now.Add(pr.Remote.Timeout)), cas); err != nil {
+		return // lost the race for the lease
+	}
+	p.fetch(pr, r)
+}
+
+func (p *pluginContext) fetch(pr *provider.Provider, r *provider.Remote) {
+	rc := pr.Remote
+	headers := [][2]string{{":method", "GET"}, {":path", rc.Path}, {":authority", rc.Authority}, {"accept", "application/json"}}
+	_, err := abi.DispatchHttpCall(rc.Cluster, headers, nil, nil, uint32(rc.Timeout/time.Millisecond), func(numHeaders, bodySize, _ int) {
+		p.fetched(pr, r, numHeaders, bodySize)
+	})
+	if err != nil {
+		p.log.error("fetch jwks of provider " + pr.Name + ": dispatch to cluster " + rc.Cluster + ": " + err.Error())
+		r.Failed(time.Now())
+		p.metrics.jwksFailures.Increment(1)
+		p.keysArrived(pr)
+		return
+	}
+	r.Started()
+}
+
+// fetched handles a fetch's answer: keys for everyone (shared data), or a
+// failure that keeps the old keys and backs off.
+func (p *pluginContext) fetched(pr *provider.Provider, r *provider.Remote, numHeaders, bodySize int) {
+	now := time.Now()
+	status := ""
+	if numHeaders > 0 {
+		if hs, err := abi.GetHttpCallResponseHeaders(); err == nil {
+			for _, kv := range hs {
+				if kv[0] == ":status" {
+					status = kv[1]
+				}
+			}
+		}
+	}
+	if status != "200" {
+		p.log.warn("fetch jwks of provider " + pr.Name + ": status " + strconv.Quote(status))
+		r.Failed(now)
+		p.metrics.jwksFailures.Increment(1)
+		p.keysArrived(pr)
+		return
+	}
+	body, err := abi.GetHttpCallResponseBody(0, bodySize)
+	if err == nil {
+		err = r.Fetched(body, now)
+	}
+	if err != nil {
+		p.log.warn("fetch jwks of provider " + pr.Name + ": " + err.Error())
+		p.metrics.jwksFailures.Increment(1)
+		p.keysArrived(pr)
+		return
+	}
+	p.metrics.jwksFetches.Increment(1)
+	if err := abi.SetSharedData(sharedPrefix+pr.Name, provider.EncodeShared(body, now), 0); err != nil {
+		p.log.warn("share jwks of provider " + pr.Name + ": " + err.Error())
+	}
+	p.keysArrived(pr)
+}
+
+// keysArrived resumes the streams waiting for pr's keys, whatever the
+// outcome: with keys they are verified; without, refused.
+func (p *pluginContext) keysArrived(pr *provider.Provider) {
+	kept := p.waiting[:0]
+	var ready []*httpContext
+	for _, h := range p.waiting {
+		if h.provider == pr {
+			ready = append(ready, h)
+		} else {
+			kept = append(kept, h)
+		}
+	}
+	clear(p.waiting[len(kept):])
+	p.waiting = kept
+	for _, h := range ready {
+		if abi.SetEffectiveContext(h.id) == nil {
+			h.resume(false)
+		}
+	}
+}
+
+func (p *pluginContext) wait(h *httpContext) {
+	p.waiting = append(p.waiting, h)
+	if r := p.remote(h.provider); r.Due(time.Now()) {
+		p.refresh(h.provider, time.Now())
+	}
+}
+
+func (p *pluginContext) forget(h *httpContext) {
+	for i, w := range p.waiting {
+		if w == h {
+			p.waiting = append(p.waiting[:i], p.waiting[i+1:]...)
+			return
+		}
+	}
+}

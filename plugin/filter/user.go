@@ -1,0 +1,182 @@
+package filter
+
+import (
+	"encoding/base64"
+	"errors"
+	"time"
+
+	"github.com/palisade-wasm/palisade/plugin/config"
+	"github.com/palisade-wasm/palisade/plugin/internal/abi"
+	"github.com/palisade-wasm/palisade/plugin/jwt"
+	"github.com/palisade-wasm/palisade/plugin/provider"
+	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
+	"github.com/tidwall/gjson"
+)
+
+// userStage is where a stream stands in establishing its user.
+type userStage uint8
+
+const (
+	userDone    userStage = iota // decided: h.user set, or anonymous
+	userAnswer                   // answered with a 401
+	userWaiting                  // paused until the provider's keys arrive
+)
+
+// resolveUser establishes the user from the request's token: cached, or
+// parsed, matched to a provider by issuer and verified. It answers 401
+// itself when the token is missing (and required) or invalid, and pauses
+// the stream when the provider's keys must first be fetched.
+func (h *httpContext) resolveUser(req request) userStage {
+	cfg := h.cfg
+	if len(cfg.Providers) == 0 {
+		return userDone
+	}
+	found, ok, err := provider.Find(cfg.Providers, req.headers, req.query())
+	if err != nil {
+		h.deny401(provider.Reason(err), false)
+		return userAnswer
+	}
+	if !ok {
+		if cfg.RequireUser {
+			h.deny401("token_missing", true)
+			return userAnswer
+		}
+		return userDone
+	}
+	h.found = found
+	now := time.Now()
+	if id, hit := h.plugin.cache.Get(found.Token, now); hit {
+		h.plugin.metrics.cacheHits.Increment(1)
+		h.user = id
+		return userDone
+	}
+	t, err := jwt.Parse(found.Token)
+	if err != nil {
+		h.deny401(provider.Reason(err), false)
+		return userAnswer
+	}
+	p, err := provider.Choose(cfg.Providers, t)
+	if err != nil {
+		h.deny401(provider.Reason(err), false)
+		return userAnswer
+	}
+	h.token, h.provider = t, p
+	return h.verifyUser(now, true)
+}
+
+// verifyUser verifies h.token with h.provider. mayWait allows pausing for
+// keys (false when resuming after a fetch: then missing keys are final).
+func (h *httpContext) verifyUser(now time.Time, mayWait bool) userStage {
+	p := h.provider
+	var keys jwt.KeySet
+	if p.Remote != nil {
+		r := h.plugin.remote(p)
+		set := r.Keys(now)
+		if set == nil {
+			if mayWait {
+				return h.waitForKeys(now)
+			}
+			h.deny401("jwks_unavailable", false)
+			return userAnswer
+		}
+		keys = set
+	}
+	id, err := p.Verify(h.token, keys, now)
+	if errors.Is(err, jwt.ErrUnknownKID) && p.Remote != nil && mayWait && h.plugin.remote(p).RequestEarly(now) {
+		// A kid the keys lack: the issuer may have rotated; fetch once.
+		return h.waitForKeys(now)
+	}
+	if err != nil {
+		h.deny401(provider.Reason(err), false)
+		return userAnswer
+	}
+	h.plugin.metrics.verified.Increment(1)
+	h.plugin.cache.Put(h.found.Token, id, now)
+	h.user = id
+	return userDone
+}
+
+func (h *httpContext) waitForKeys(now time.Time) userStage {
+	h.waitUntil = now.Add(h.provider.Remote.Timeout + time.Second)
+	h.plugin.wait(h)
+	return userWaiting
+}
+
+// resume continues a stream that waited for its provider's keys; it runs
+// in the fetch's callback or on a tick, with the stream made the
+// effective context.
+func (h *httpContext) resume(timedOut bool) {
+	h.waiting = false
+	st := userAnswer
+	if timedOut {
+		h.deny401("jwks_unavailable", false)
+	} else {
+		st = h.verifyUser(time.Now(), false)
+	}
+	if st == userAnswer && !h.audited {
+		return // answered with a 401
+	}
+	if h.finish() == types.ActionContinue {
+		abi.ResumeHttpRequest()
+	}
+}
+
+// setUserHeaders forwards the verified user upstream: subject, issuer,
+// provider, chosen claims (arrays and objects as JSON) and, if asked, the
+// whole payload; and removes the token unless the provider forwards it.
+func (h *httpContext) setUserHeaders() error {
+	id := h.user
+	if id == nil {
+		return nil
+	}
+	hc := h.cfg.Headers
+	set := func(name, value string) error {
+		if name == "" || value == "" {
+			return nil
+		}
+		return abi.ReplaceHttpRequestHeader(name, value)
+	}
+	if err := set(hc.User, id.Claims.Subject); err != nil {
+		return err
+	}
+	if err := set(hc.Issuer, id.Claims.Issuer); err != nil {
+		return err
+	}
+	if err := set(hc.Provider, id.Provider.Name); err != nil {
+		return err
+	}
+	for _, ch := range id.Provider.ClaimHeaders {
+		v := gjson.GetBytes(id.Payload, ch.Claim)
+		value := v.String()
+		if v.IsArray() || v.IsObject() {
+			value = v.Raw
+		}
+		if err := set(ch.Header, value); err != nil {
+			return err
+		}
+	}
+	if ph := id.Provider.PayloadHeader; ph != "" {
+		if err := set(ph, base64.RawURLEncoding.EncodeToString(id.Payload)); err != nil {
+			return err
+		}
+	}
+	if !id.Provider.Forward && h.found.Source.Kind == provider.FromHeader {
+		return abi.RemoveHttpRequestHeader(h.found.Source.Name)
+	}
+	return nil
+}
+
+// deny401 answers 401 with an RFC 6750 challenge; missing says the request
+// carried no token (then the challenge has no error code).
+func (h *httpContext) deny401(reason string, missing bool) {
+	h.plugin.metrics.unauthenticated.Increment(1)
+	if h.plugin.log.enabled(config.LevelDebug) {
+		h.plugin.log.debug("decision unauthenticated reason=" + reason + " request_id=" + h.requestID)
+	}
+	if h.cfg.Mode == config.ModeAudit { // record, let pass
+		h.plugin.metrics.auditDenied.Increment(1)
+		h.audited = true
+		return
+	}
+	h.answer(unauthorized(reason, missing))
+}

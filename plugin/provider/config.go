@@ -1,0 +1,299 @@
+package provider
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/palisade-wasm/palisade/plugin/jwks"
+	"github.com/palisade-wasm/palisade/plugin/jwt"
+	"github.com/tidwall/gjson"
+)
+
+// Provider is one token issuer and how its tokens are found and checked.
+type Provider struct {
+	Name     string
+	Verifier jwt.Verifier
+	// Local is the inline key set (local_jwks); Remote, the fetched one.
+	Local  *jwks.Set
+	Remote *RemoteConfig
+	// Sources are where the token may be; the default is the Authorization
+	// header with the Bearer scheme.
+	Sources []Source
+	// Forward keeps the token in the request sent upstream; by default the
+	// header or parameter that carried it is removed.
+	Forward bool
+	// ClaimHeaders copies claims into upstream headers (arrays as JSON).
+	ClaimHeaders []ClaimHeader
+	// PayloadHeader, when set, receives the verified payload, base64url.
+	PayloadHeader string
+}
+
+// ClaimHeader copies one claim (a gjson path into the payload: "email",
+// "realm_access.roles") into a header.
+type ClaimHeader struct {
+	Claim  string
+	Header string
+}
+
+// RemoteConfig fetches a JWKS through a cluster, as jwt_authn's
+// remote_jwks does; the fetching itself is the filter's (dispatch_http_call).
+type RemoteConfig struct {
+	Cluster   string
+	Path      string
+	Authority string
+	Timeout   time.Duration
+	// CacheDuration is how long fetched keys are used before a refresh.
+	CacheDuration time.Duration
+	// RefetchInterval bounds how often an unknown kid may trigger a fetch
+	// (Envoy never refetches on an unknown kid, so key rotation breaks
+	// logins there until the cache expires: envoyproxy/envoy#39643).
+	RefetchInterval time.Duration
+	// MaxStaleness is how long the last good keys stay in use while
+	// fetches fail; after it, tokens are refused with jwks_unavailable.
+	MaxStaleness time.Duration
+}
+
+// Error is a configuration error with the JSON path of the field.
+type Error struct {
+	Path string
+	Msg  string
+}
+
+func (e *Error) Error() string { return e.Path + ": " + e.Msg }
+
+// Parse reads the "providers" array of the plugin configuration. path is
+// the array's path in the document ("providers"), for error messages.
+func Parse(v gjson.Result, path string) ([]*Provider, error) {
+	if !v.IsArray() {
+		return nil, &Error{path, "must be an array of providers"}
+	}
+	var out []*Provider
+	names := map[string]bool{}
+	var err error
+	v.ForEach(func(_, pv gjson.Result) bool {
+		p := path + "[" + strconv.Itoa(len(out)) + "]"
+		var pr *Provider
+		if pr, err = parseProvider(pv, p); err != nil {
+			return false
+		}
+		if names[pr.Name] {
+			err = &Error{p + ".name", "provider " + strconv.Quote(pr.Name) + " is defined twice"}
+			return false
+		}
+		names[pr.Name] = true
+		out = append(out, pr)
+		return true
+	})
+	return out, err
+}
+
+func parseProvider(v gjson.Result, path string) (*Provider, error) {
+	if !v.IsObject() {
+		return nil, &Error{path, "must be an object"}
+	}
+	p := &Provider{Verifier: jwt.Verifier{ClockSkew: 60 * time.Second, RequireExpiry: true}}
+	var err error
+	seen := map[string]bool{}
+	v.ForEach(func(k, f gjson.Result) bool {
+		key := k.String()
+		fp := path + "." + key
+		if seen[key] {
+			err = &Error{fp, "appears more than once"}
+			return false
+		}
+		seen[key] = true
+		err = p.field(key, fp, f)
+		return err == nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case p.Name == "":
+		return nil, &Error{path + ".name", "is required"}
+	case p.Local == nil && p.Remote == nil && p.Verifier.Secret == nil:
+		return nil, &Error{path, "needs local_jwks, remote_jwks or secret"}
+	case p.Local != nil && p.Remote != nil:
+		return nil, &Error{path, "local_jwks and remote_jwks are exclusive"}
+	}
+	if p.Local != nil {
+		p.Verifier.Keys = p.Local
+	}
+	if len(p.Sources) == 0 {
+		p.Sources = []Source{{Kind: FromHeader, Name: "authorization", Prefix: "Bearer "}}
+	}
+	return p, nil
+}
+
+func (p *Provider) field(key, fp string, f gjson.Result) error {
+	str := func() (string, error) {
+		if f.Type != gjson.String {
+			return "", &Error{fp, "must be a string"}
+		}
+		return f.Str, nil
+	}
+	seconds := func() (time.Duration, error) {
+		if f.Type != gjson.Number || f.Num < 0 || f.Num > 1e9 {
+			return 0, &Error{fp, "must be a number of seconds"}
+		}
+		return time.Duration(f.Num * float64(time.Second)), nil
+	}
+	var err error
+	switch key {
+	case "name":
+		p.Name, err = str()
+	case "issuer":
+		p.Verifier.Issuer, err = str()
+	case "audiences":
+		p.Verifier.Audiences, err = strList(f, fp)
+	case "algorithms":
+		var names []string
+		if names, err = strList(f, fp); err == nil {
+			for i, n := range names {
+				a, ok := jwt.ParseAlg(n)
+				if !ok {
+					return &Error{fp + "[" + strconv.Itoa(i) + "]", "is not a supported algorithm"}
+				}
+				p.Verifier.Algorithms = append(p.Verifier.Algorithms, a)
+			}
+		}
+	case "local_jwks":
+		doc := f.Raw
+		if f.Type == gjson.String {
+			doc = f.Str
+		}
+		set, perr := jwks.Parse([]byte(doc))
+		if perr != nil {
+			return &Error{fp, perr.Error()}
+		}
+		p.Local = set
+	case "remote_jwks":
+		p.Remote, err = parseRemote(f, fp)
+	case "secret":
+		s, serr := str()
+		if serr != nil {
+			return serr
+		}
+		b, derr := base64.StdEncoding.DecodeString(s)
+		if derr != nil || len(b) < 32 {
+			return &Error{fp, "must be base64 of at least 32 bytes"}
+		}
+		p.Verifier.Secret = b
+	case "from_headers", "from_cookies", "from_params":
+		var srcs []Source
+		if srcs, err = parseSources(key, f, fp); err == nil {
+			p.Sources = append(p.Sources, srcs...)
+		}
+	case "forward":
+		if f.Type != gjson.True && f.Type != gjson.False {
+			return &Error{fp, "must be true or false"}
+		}
+		p.Forward = f.Bool()
+	case "claim_to_headers":
+		p.ClaimHeaders, err = parseClaimHeaders(f, fp)
+	case "forward_payload_header":
+		p.PayloadHeader, err = str()
+	case "clock_skew_seconds":
+		p.Verifier.ClockSkew, err = seconds()
+	case "max_age_seconds":
+		p.Verifier.MaxAge, err = seconds()
+	case "require_expiration":
+		if f.Type != gjson.True && f.Type != gjson.False {
+			return &Error{fp, "must be true or false"}
+		}
+		p.Verifier.RequireExpiry = f.Bool()
+	case "typ":
+		p.Verifier.Typ, err = str()
+	default:
+		return &Error{fp, "unknown field"}
+	}
+	return err
+}
+
+func strList(f gjson.Result, fp string) ([]string, error) {
+	if !f.IsArray() {
+		return nil, &Error{fp, "must be an array of strings"}
+	}
+	var out []string
+	var err error
+	f.ForEach(func(_, e gjson.Result) bool {
+		if e.Type != gjson.String || e.Str == "" {
+			err = &Error{fp + "[" + strconv.Itoa(len(out)) + "]", "must be a non-empty string"}
+			return false
+		}
+		out = append(out, e.Str)
+		return true
+	})
+	return out, err
+}
+
+func parseRemote(f gjson.Result, fp string) (*RemoteConfig, error) {
+	if !f.IsObject() {
+		return nil, &Error{fp, "must be an object"}
+	}
+	r := &RemoteConfig{Timeout: 5 * time.Second, CacheDuration: 5 * time.Minute, RefetchInterval: 30 * time.Second, MaxStaleness: 24 * time.Hour}
+	var err error
+	f.ForEach(func(k, v gjson.Result) bool {
+		kp := fp + "." + k.String()
+		secs := func(d *time.Duration) {
+			if v.Type != gjson.Number || v.Num <= 0 || v.Num > 1e7 {
+				err = &Error{kp, "must be a positive number of seconds"}
+				return
+			}
+			*d = time.Duration(v.Num * float64(time.Second))
+		}
+		switch k.String() {
+		case "cluster":
+			r.Cluster = v.String()
+		case "path":
+			r.Path = v.String()
+		case "authority":
+			r.Authority = v.String()
+		case "timeout_seconds":
+			secs(&r.Timeout)
+		case "cache_duration_seconds":
+			secs(&r.CacheDuration)
+		case "refetch_interval_seconds":
+			secs(&r.RefetchInterval)
+		case "max_staleness_seconds":
+			secs(&r.MaxStaleness)
+		default:
+			err = &Error{kp, "unknown field"}
+		}
+		return err == nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if r.Cluster == "" {
+		return nil, &Error{fp + ".cluster", "is required"}
+	}
+	if !strings.HasPrefix(r.Path, "/") {
+		return nil, &Error{fp + ".path", "must be a path starting with /"}
+	}
+	if r.Authority == "" {
+		r.Authority = r.Cluster
+	}
+	return r, nil
+}
+
+func parseClaimHeaders(f gjson.Result, fp string) ([]ClaimHeader, error) {
+	if !f.IsArray() {
+		return nil, &Error{fp, "must be an array of {claim, header}"}
+	}
+	var out []ClaimHeader
+	var err error
+	f.ForEach(func(_, e gjson.Result) bool {
+		ep := fp + "[" + strconv.Itoa(len(out)) + "]"
+		c, h := e.Get("claim").String(), strings.ToLower(e.Get("header").String())
+		if !e.IsObject() || c == "" || h == "" {
+			err = &Error{ep, "needs claim and header"}
+			return false
+		}
+		out = append(out, ClaimHeader{Claim: c, Header: h})
+		return true
+	})
+	return out, err
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/palisade-wasm/palisade/host/hosttest"
+)
+
+func userConfig(t *testing.T, idp *hosttest.Issuer, extra string) string {
+	return `{"providers":[{"name":"idp","issuer":"` + idp.URL + `","audiences":["orders"],"local_jwks":` + idp.JWKS() + `,
+		"from_headers":[{"name":"authorization","value_prefix":"Bearer "}],"from_params":["access_token"],
+		"claim_to_headers":[{"claim":"email","header":"x-user-email"},{"claim":"realm_access.roles","header":"x-user-roles"}]}]` + extra + `}`
+}
+
+func bearer(tok string) [2]string { return [2]string{"authorization", "Bearer " + tok} }
+
+// TestUser is the user-identity behaviour table, run in both hosts.
+func TestUser(t *testing.T) {
+	idp := hosttest.NewIssuer(t, "https://idp.example", "k1", "p256.pem")
+	other := hosttest.NewIssuer(t, "https://idp.example", "k1", "p384.pem")
+	now := time.Now().Unix()
+	good := idp.Token(t, map[string]any{"sub": "alice", "aud": "orders", "exp": now + 600, "email": "alice@example.com",
+		"realm_access": map[string]any{"roles": []string{"clinician", "staff"}}})
+	cfg := userConfig(t, idp, "")
+	type want struct {
+		action    string
+		status    int
+		reason    string
+		challenge string
+		set       map[string]string
+		absent    []string
+	}
+	tests := []struct {
+		name    string
+		cfg     string
+		headers [][2]string
+		want    want
+	}{
+		{name: "valid token", cfg: cfg, headers: req("/orders", bearer(good)),
+			want: want{action: "continue", set: map[string]string{"x-palisade-user": "alice", "x-palisade-issuer": "https://idp.example",
+				"x-palisade-provider": "idp", "x-user-email": "alice@example.com", "x-user-roles": `["clinician","staff"]`},
+				absent: []string{"authorization"}}},
+		{name: "scheme is case-insensitive", cfg: cfg, headers: req("/orders", [2]string{"authorization", "bearer " + good}),
+			want: want{action: "continue", set: map[string]string{"x-palisade-user": "alice"}}},
+		{name: "token in a query parameter", cfg: cfg, headers: req("/orders?access_token=" + good),
+			want: want{action: "continue", set: map[string]string{"x-palisade-user": "alice"}}},
+		{name: "forged claim header is replaced", cfg: cfg, headers: req("/orders", bearer(good), [2]string{"x-user-email", "mallory@example.com"}),
+			want: want{action: "continue", set: map[string]string{"x-user-email": "alice@example.com"}}},
+		{name: "missing token", cfg: cfg, headers: req("/orders"),
+			want: want{action: "respond", status: 401, reason: "token_missing", challenge: `Bearer realm="palisade"`}},
+		{name: "missing token allowed when not required", cfg: userConfig(t, idp, `,"require_user":false`), headers: req("/orders", [2]string{"x-palisade-user", "forged"}),
+			want: want{action: "continue", absent: []string{"x-palisade-user"}}},
+		{name: "expired", cfg: cfg, headers: req("/orders", bearer(idp.Token(t, map[string]any{"sub": "alice", "aud": "orders", "exp": now - 120}))),
+			want: want{action: "respond", status: 401, reason: "expired", challenge: `Bearer realm="palisade", error="invalid_token", error_description="expired"`}},
+		{name: "wrong audience", cfg: cfg, headers: req("/orders", bearer(idp.Token(t, map[string]any{"sub": "alice", "aud": "billing", "exp": now + 600}))),
+			want: want{action: "respond", status: 401, reason: "wrong_audience"}},
+		{name: "unknown issuer", cfg: cfg, headers: req("/orders", bearer(idp.Token(t, map[string]any{"iss": "https://evil.example", "sub": "alice", "aud": "orders", "exp": now + 600}))),
+			want: want{action: "respond", status: 401, reason: "wrong_issuer"}},
+		{name: "signed by another key", cfg: cfg, headers: req("/orders", bearer(other.Token(t, map[string]any{"sub": "alice", "aud": "orders", "exp": now + 600}))),
+			want: want{action: "respond", status: 401, reason: "unknown_kid"}},
+		{name: "garbage token", cfg: cfg, headers: req("/orders", bearer("not.a.token")),
+			want: want{action: "respond", status: 401, reason: "token_malformed"}},
+		{name: "two different tokens", cfg: cfg, headers: req("/orders?access_token="+idp.Token(t, map[string]any{"sub": "bob", "aud": "orders", "exp": now + 600}), bearer(good)),
+			want: want{action: "respond", status: 401, reason: "token_ambiguous"}},
+		{name: "audit mode lets an invalid token pass without identity", cfg: userConfig(t, idp, `,"mode":"audit"`), headers: req("/orders", bearer("not.a.token")),
+			want: want{action: "continue", absent: []string{"x-palisade-user"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			forEachHost(t, tc.cfg, func(t *testing.T, h pluginHost) {
+				got := h.request(t, tc.headers, nil)
+				w := tc.want
+				if got.action != w.action || got.status != w.status {
+					t.Fatalf("got %s %d %s, want %s %d", got.action, got.status, got.body, w.action, w.status)
+				}
+				if w.action == "respond" {
+					var body struct{ Error, Reason, RequestID string }
+					json.Unmarshal([]byte(got.body), &body)
+					if body.Reason != w.reason || body.Error != "unauthorized" {
+						t.Errorf("body %s, want reason %s", got.body, w.reason)
+					}
+					if c, _ := header(got.headers, "www-authenticate"); w.challenge != "" && c != w.challenge {
+						t.Errorf("www-authenticate %q, want %q", c, w.challenge)
+					}
+					if strings.Contains(got.body, good[:20]) {
+						t.Error("the answer echoes the token")
+					}
+					return
+				}
+				for k, v := range w.set {
+					if g, _ := header(got.headers, k); g != v {
+						t.Errorf("%s upstream = %q, want %q", k, g, v)
+					}
+				}
+				for _, k := range w.absent {
+					if v, ok := header(got.headers, k); ok {
+						t.Errorf("%s reached the upstream: %q", k, v)
+					}
+				}
+			})
+		})
+	}
+}
+
+// A repeated token is served from the cache: one verification.
+func TestVerifiedTokenCache(t *testing.T) {
+	idp := hosttest.NewIssuer(t, "https://idp.example", "k1", "p256.pem")
+	tok := idp.Token(t, map[string]any{"sub": "alice", "aud": "orders", "exp": time.Now().Unix() + 600})
+	forEachHost(t, userConfig(t, idp, ""), func(t *testing.T, h pluginHost) {
+		for i := 0; i < 3; i++ {
+			if got := h.request(t, req("/orders", bearer(tok)), nil); got.action != "continue" {
+				t.Fatalf("request %d: %+v", i, got)
+			}
+		}
+		if v, c := h.counter(t, "palisade_tokens_verified_total"), h.counter(t, "palisade_token_cache_hits_total"); v != 1 || c != 2 {
+			t.Errorf("verified %d, cache hits %d; want 1 and 2", v, c)
+		}
+	})
+}
