@@ -78,6 +78,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	defer rt.Close(ctx)
 
 	var demoSrv *http.Server
+	var demoIDP *demo.IDP
 	if *demoApp || *demoOnly {
 		app, ok := cfg.Clusters["app"]
 		if !ok {
@@ -93,6 +94,23 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		go demoSrv.Serve(ln)
 		defer demoSrv.Close()
 		fmt.Fprintf(stderr, "demo app (echo) on http://%s\n", ln.Addr())
+		if idpCluster, ok := cfg.Clusters["idp"]; ok && *demoApp {
+			idp, err := demo.NewIDP("https://idp.demo.palisade")
+			if err != nil {
+				fmt.Fprintf(stderr, "palisade serve: demo idp: %v\n", err)
+				return 1
+			}
+			iln, err := net.Listen("tcp", idpCluster.Endpoints[0].String())
+			if err != nil {
+				fmt.Fprintf(stderr, "palisade serve: demo identity provider: %s is taken (%v)\n", idpCluster.Endpoints[0], err)
+				return 1
+			}
+			idpSrv := &http.Server{Handler: idp.Handler(), ReadHeaderTimeout: 5 * time.Second}
+			go idpSrv.Serve(iln)
+			defer idpSrv.Close()
+			fmt.Fprintf(stderr, "demo identity provider on http://%s/.well-known/jwks.json\n", iln.Addr())
+			demoIDP = idp
+		}
 	}
 
 	if *demoOnly {
@@ -123,7 +141,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "admin on http://%s (/stats/prometheus, /ready, /config_dump)\n", a)
 	}
 	if *demoApp {
-		printDemo(stderr, gw.Addrs()[0].String(), gw.AdminAddr())
+		printDemo(stderr, gw.Addrs()[0].String(), gw.AdminAddr(), demoIDP)
 	}
 	waitForSignal()
 	fmt.Fprintf(stderr, "shutting down: draining requests in flight (up to %v)\n", *drain)
@@ -137,11 +155,23 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 }
 
 // printDemo prints the requests a new user can paste to see the gateway
-// and the plugin at work.
-func printDemo(w io.Writer, listener string, admin net.Addr) {
+// and the plugin at work, with tokens from the demo identity provider.
+func printDemo(w io.Writer, listener string, admin net.Addr, idp *demo.IDP) {
 	fmt.Fprintf(w, "\nTry it (Ctrl-C stops everything):\n")
-	fmt.Fprintf(w, "  curl -s http://%s/hello                     # through palisade.wasm to the demo app\n", listener)
-	fmt.Fprintf(w, "  curl -s -H 'x-request-id: forged' http://%s/  # the edge replaces client request ids\n", listener)
+	if idp != nil {
+		alice, _ := idp.Token("alice", "demo-app", time.Hour, map[string]any{"roles": []string{"clinician"}})
+		expired, _ := idp.Token("alice", "demo-app", -time.Hour, nil)
+		other, _ := idp.Token("alice", "another-app", time.Hour, nil)
+		fmt.Fprintf(w, "  TOKEN=%s\n", alice)
+		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer $TOKEN\" http://%s/orders   # 200: the app sees x-palisade-user: alice\n", listener)
+		fmt.Fprintf(w, "  curl -s -i http://%s/orders                                  # 401 token_missing\n", listener)
+		fmt.Fprintf(w, "  curl -s -i -H 'Authorization: Bearer %s' http://%s/orders   # 401 expired\n", expired, listener)
+		fmt.Fprintf(w, "  curl -s -i -H 'Authorization: Bearer %s' http://%s/orders   # 401 wrong_audience\n", other, listener)
+		fmt.Fprintf(w, "  curl -s -i -H \"Authorization: Bearer $TOKEN\" 'http://%s/files/a%%2Fb'   # 400 path_encoded_slash\n", listener)
+		fmt.Fprintf(w, "  bin/palisade token sign -key plugin/jwt/testdata/p256.pem -sub bob   # mint your own (for a local_jwks provider)\n")
+	} else {
+		fmt.Fprintf(w, "  curl -s http://%s/hello\n", listener)
+	}
 	if admin != nil {
 		fmt.Fprintf(w, "  curl -s http://%s/stats/prometheus | grep palisade   # the plugin's and the gateway's metrics\n", admin)
 	}
