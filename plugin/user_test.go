@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/palisade-wasm/palisade/host"
 	"github.com/palisade-wasm/palisade/host/hosttest"
 )
 
@@ -119,4 +121,41 @@ func TestVerifiedTokenCache(t *testing.T) {
 			t.Errorf("verified %d, cache hits %d; want 1 and 2", v, c)
 		}
 	})
+}
+
+// A token verified by one VM is not verified again by another VM of the
+// same proxy: the proxy-wide cache in shared data answers.
+func TestSharedTokenCacheAcrossVMs(t *testing.T) {
+	mod, _, err := hosttest.Module()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idp := hosttest.NewIssuer(t, "https://idp.example", "k1", "p256.pem")
+	tok := idp.Token(t, map[string]any{"sub": "alice", "aud": "orders", "exp": time.Now().Unix() + 600})
+	cfg := []byte(userConfig(t, idp, ""))
+	shared, metrics := host.NewSharedData(), host.NewMetrics()
+	var vms []*host.VM
+	for i := 0; i < 2; i++ {
+		vm, err := mod.NewVM(context.Background(), host.VMConfig{PluginConfiguration: cfg, SharedData: shared, Metrics: metrics})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer vm.Close()
+		vms = append(vms, vm)
+	}
+	for _, vm := range vms {
+		s, _ := vm.NewStream(host.Properties{})
+		if r := s.RequestHeaders(req("/orders", bearer(tok)), true); r.Action != host.Continue {
+			t.Fatalf("%v %+v", r.Action, r.Local)
+		}
+		if v, _ := s.Request().Headers.Get("x-palisade-user"); v != "alice" {
+			t.Errorf("user header %q", v)
+		}
+		s.Close()
+	}
+	verified, _ := metrics.Value("palisade_tokens_verified_total")
+	sharedHits, _ := metrics.Value("palisade_token_shared_cache_hits_total")
+	if verified != 1 || sharedHits != 1 {
+		t.Errorf("verified %d, shared hits %d; want 1 and 1", verified, sharedHits)
+	}
 }

@@ -15,6 +15,7 @@ type metrics struct {
 
 	verified        abi.MetricCounter
 	cacheHits       abi.MetricCounter
+	sharedHits      abi.MetricCounter
 	unauthenticated abi.MetricCounter
 	auditDenied     abi.MetricCounter
 	jwksFetches     abi.MetricCounter
@@ -33,6 +34,7 @@ func defineMetrics() metrics {
 
 		verified:        abi.DefineCounterMetric("palisade_tokens_verified_total"),
 		cacheHits:       abi.DefineCounterMetric("palisade_token_cache_hits_total"),
+		sharedHits:      abi.DefineCounterMetric("palisade_token_shared_cache_hits_total"),
 		unauthenticated: abi.DefineCounterMetric("palisade_unauthenticated_total"),
 		auditDenied:     abi.DefineCounterMetric("palisade_audit_denied_total"),
 		jwksFetches:     abi.DefineCounterMetric("palisade_jwks_fetches_total"),

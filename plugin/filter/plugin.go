@@ -20,9 +20,10 @@ type pluginContext struct {
 
 	// cache holds verified tokens; remotes the key-fetching state of each
 	// provider with remote_jwks; waiting the streams paused for keys.
-	cache   *provider.Cache
-	remotes map[*provider.Provider]*provider.Remote
-	waiting []*httpContext
+	cache       *provider.Cache
+	fingerprint uint32 // of the configuration in force: keys the proxy-wide cache
+	remotes     map[*provider.Provider]*provider.Remote
+	waiting     []*httpContext
 }
 
 // Verified tokens kept per VM, and for how long at most (a token's own
@@ -65,6 +66,7 @@ func (p *pluginContext) OnPluginStart(size int) types.OnPluginStartStatus {
 	// are new objects, and a token verified under the old one must be
 	// verified again under the new.
 	p.cache = provider.NewCache(cacheEntries, cacheTTL)
+	p.fingerprint = provider.Fingerprint(raw)
 	p.remotes = map[*provider.Provider]*provider.Remote{}
 	p.startRemotes()
 	p.metrics.configAccepted.Increment(1)

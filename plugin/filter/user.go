@@ -50,6 +50,15 @@ func (h *httpContext) resolveUser(req request) userStage {
 		h.user = id
 		return userDone
 	}
+	// Another VM may have verified it: the proxy-wide cache.
+	if b, _, err := abi.GetSharedData(provider.SharedKey(h.plugin.fingerprint, found.Token)); err == nil {
+		if id, ok := provider.DecodeIdentity(b, found.Token, cfg.Providers, now); ok {
+			h.plugin.metrics.sharedHits.Increment(1)
+			h.plugin.cache.Put(found.Token, id, now)
+			h.user = id
+			return userDone
+		}
+	}
 	t, err := jwt.Parse(found.Token)
 	if err != nil {
 		h.deny401(provider.Reason(err), false)
@@ -92,6 +101,7 @@ func (h *httpContext) verifyUser(now time.Time, mayWait bool) userStage {
 	}
 	h.plugin.metrics.verified.Increment(1)
 	h.plugin.cache.Put(h.found.Token, id, now)
+	h.share(id, now)
 	h.user = id
 	return userDone
 }
@@ -179,4 +189,17 @@ func (h *httpContext) deny401(reason string, missing bool) {
 		return
 	}
 	h.answer(unauthorized(reason, missing))
+}
+
+// share offers a verified identity to the other VMs of the proxy, for as
+// long as this VM's own cache would keep it.
+func (h *httpContext) share(id *provider.Identity, now time.Time) {
+	expires := now.Add(cacheTTL)
+	if !id.Expiry.IsZero() && id.Expiry.Before(expires) {
+		expires = id.Expiry
+	}
+	key := provider.SharedKey(h.plugin.fingerprint, h.found.Token)
+	if err := abi.SetSharedData(key, provider.EncodeIdentity(h.found.Token, id, expires), 0); err != nil {
+		h.plugin.log.warn("share verified token: " + err.Error())
+	}
 }

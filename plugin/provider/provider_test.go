@@ -1,0 +1,168 @@
+package provider
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidwall/gjson"
+)
+
+func TestParse_Errors(t *testing.T) {
+	tests := []struct {
+		doc  string
+		want string
+	}{
+		{`{}`, "providers: must be an array of providers"},
+		{`[7]`, "providers[0]: must be an object"},
+		{`[{"issuer":"x","secret":"` + strings.Repeat("A", 44) + `"}]`, "providers[0].name: is required"},
+		{`[{"name":"a"}]`, "providers[0]: needs local_jwks, remote_jwks or secret"},
+		{`[{"name":"a","local_jwks":{"keys":[]}}]`, "providers[0].local_jwks: jwks: no usable key"},
+		{`[{"name":"a","remote_jwks":{"cluster":"idp"}}]`, "providers[0].remote_jwks.path: must be a path starting with /"},
+		{`[{"name":"a","remote_jwks":{"path":"/k"}}]`, "providers[0].remote_jwks.cluster: is required"},
+		{`[{"name":"a","remote_jwks":{"cluster":"idp","path":"/k","cache_duration_seconds":-1}}]`, "providers[0].remote_jwks.cache_duration_seconds: must be a positive number of seconds"},
+		{`[{"name":"a","secret":"c2hvcnQ="}]`, "providers[0].secret: must be base64 of at least 32 bytes"},
+		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","algorithms":["HS256","none"]}]`, "providers[0].algorithms[1]: is not a supported algorithm"},
+		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","audience":"x"}]`, "providers[0].audience: unknown field"},
+		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `"},{"name":"a","secret":"` + strings.Repeat("A", 44) + `"}]`, `providers[1].name: provider "a" is defined twice`},
+		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","from_headers":[{"value_prefix":"x"}]}]`, "providers[0].from_headers[0]: needs a header name"},
+	}
+	for _, tc := range tests {
+		_, err := Parse(gjson.Parse(tc.doc), "providers")
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("Parse(%s) = %v\nwant %s", tc.doc, err, tc.want)
+		}
+	}
+}
+
+func TestFind(t *testing.T) {
+	ps, err := Parse(gjson.Parse(`[{"name":"a","secret":"`+strings.Repeat("A", 44)+`",
+		"from_headers":[{"name":"authorization","value_prefix":"Bearer "},{"name":"x-device-token"}],
+		"from_cookies":["session"],"from_params":["access_token"]}]`), "providers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		headers [][2]string
+		query   string
+		token   string
+		err     error
+	}{
+		{name: "bearer", headers: [][2]string{{"authorization", "Bearer t1"}}, token: "t1"},
+		{name: "BEARER", headers: [][2]string{{"authorization", "BEARER t1"}}, token: "t1"},
+		{name: "basic is not bearer", headers: [][2]string{{"authorization", "Basic dXNlcg=="}}},
+		{name: "other header", headers: [][2]string{{"x-device-token", "t2"}}, token: "t2"},
+		{name: "cookie", headers: [][2]string{{"cookie", "theme=dark; session=t3"}}, token: "t3"},
+		{name: "param", query: "a=1&access_token=t4", token: "t4"},
+		{name: "same token twice is fine", headers: [][2]string{{"authorization", "Bearer t1"}}, query: "access_token=t1", token: "t1"},
+		{name: "two tokens", headers: [][2]string{{"authorization", "Bearer t1"}}, query: "access_token=t2", err: ErrTwoTokens},
+		{name: "two authorization headers", headers: [][2]string{{"authorization", "Bearer t1"}, {"authorization", "Bearer t2"}}, err: ErrTwoTokens},
+		{name: "none", headers: [][2]string{{"accept", "*/*"}}},
+	}
+	for _, tc := range tests {
+		got, ok, err := Find(ps, tc.headers, tc.query)
+		if !errors.Is(err, tc.err) || got.Token != tc.token || ok != (tc.token != "") {
+			t.Errorf("%s: got %q %v %v, want %q %v", tc.name, got.Token, ok, err, tc.token, tc.err)
+		}
+	}
+}
+
+func TestCache(t *testing.T) {
+	now := time.Unix(1000, 0)
+	c := NewCache(2, time.Minute)
+	id := &Identity{Expiry: now.Add(30 * time.Second)}
+	c.Put("a", id, now)
+	if got, ok := c.Get("a", now.Add(29*time.Second)); !ok || got != id {
+		t.Error("fresh entry missing")
+	}
+	if _, ok := c.Get("a", now.Add(30*time.Second)); ok {
+		t.Error("entry outlived the token's exp")
+	}
+	c.Put("b", &Identity{}, now)
+	if _, ok := c.Get("b", now.Add(61*time.Second)); ok {
+		t.Error("entry outlived the TTL")
+	}
+	for _, k := range []string{"x", "y", "z"} {
+		c.Put(k, &Identity{}, now)
+	}
+	if c.Len() > 2 {
+		t.Errorf("%d entries in a cache of 2", c.Len())
+	}
+	if n := testing.AllocsPerRun(100, func() { c.Get("z", now) }); n != 0 {
+		t.Errorf("a cache hit allocates %v times", n)
+	}
+}
+
+func TestRemote(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	r := NewRemote(&RemoteConfig{CacheDuration: time.Minute, RefetchInterval: 30 * time.Second, MaxStaleness: time.Hour})
+	if !r.Due(t0) {
+		t.Fatal("no keys and not due")
+	}
+	r.Started()
+	if r.Due(t0) {
+		t.Error("due while a fetch is in flight")
+	}
+	r.Failed(t0)
+	if r.Due(t0.Add(500*time.Millisecond)) || !r.Due(t0.Add(time.Second)) {
+		t.Error("first backoff is not 1 s")
+	}
+	r.Started()
+	r.Failed(t0.Add(time.Second))
+	if r.Due(t0.Add(2*time.Second)) || !r.Due(t0.Add(3*time.Second)) {
+		t.Error("second backoff is not 2 s")
+	}
+	good := `{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}`
+	if err := r.Fetched([]byte(good), t0.Add(3*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if r.Keys(t0.Add(4*time.Second)) == nil || r.Due(t0.Add(4*time.Second)) {
+		t.Error("fresh keys missing, or due again at once")
+	}
+	if err := r.Fetched([]byte(`{"keys":[]}`), t0.Add(5*time.Second)); err == nil || r.Keys(t0.Add(5*time.Second)) == nil {
+		t.Error("an empty key set replaced the good one")
+	}
+	if !r.RequestEarly(t0.Add(6*time.Second)) || r.RequestEarly(t0.Add(7*time.Second)) {
+		t.Error("early refetch not limited to one per interval")
+	}
+	if r.Keys(t0.Add(2*time.Hour)) != nil {
+		t.Error("keys used past the maximum staleness")
+	}
+	doc, at, err := DecodeShared(EncodeShared([]byte(good), t0))
+	if err != nil || string(doc) != good || !at.Equal(t0) {
+		t.Errorf("shared round trip: %q %v %v", doc, at, err)
+	}
+	if !LeaseFree(nil, t0) || LeaseFree(Lease(t0.Add(time.Second)), t0) || !LeaseFree(Lease(t0), t0) {
+		t.Error("lease")
+	}
+}
+
+func TestSharedIdentity(t *testing.T) {
+	ps, _ := Parse(gjson.Parse(`[{"name":"a","secret":"`+strings.Repeat("A", 44)+`"}]`), "providers")
+	now := time.Unix(1000, 0)
+	id := &Identity{Provider: ps[0], Payload: []byte(`{"sub":"alice","exp":2000}`)}
+	b := EncodeIdentity("tok", id, now.Add(time.Minute))
+	got, ok := DecodeIdentity(b, "tok", ps, now)
+	if !ok || got.Claims.Subject != "alice" || got.Provider != ps[0] {
+		t.Fatalf("round trip: %+v %v", got, ok)
+	}
+	for name, tc := range map[string]struct {
+		b     []byte
+		token string
+		now   time.Time
+	}{
+		"other token in the slot": {b, "tok2", now},
+		"expired":                 {b, "tok", now.Add(time.Minute)},
+		"truncated":               {b[:len(b)-5], "tok", now},
+		"garbage":                 {[]byte{1, 2, 3}, "tok", now},
+	} {
+		if _, ok := DecodeIdentity(tc.b, tc.token, ps, tc.now); ok {
+			t.Errorf("%s: decoded", name)
+		}
+	}
+	if SharedKey(1, "tok") == SharedKey(2, "tok") {
+		t.Error("configurations share slots")
+	}
+}
