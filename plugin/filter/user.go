@@ -59,6 +59,11 @@ func (h *httpContext) resolveUser(req request) userStage {
 			return userDone
 		}
 	}
+	if !provider.IsJWS(found.Token) {
+		if p := provider.Introspector(cfg.Providers); p != nil {
+			return h.introspect(p)
+		}
+	}
 	t, err := jwt.Parse(found.Token)
 	if err != nil {
 		h.deny401(provider.Reason(err), false)
@@ -201,5 +206,56 @@ func (h *httpContext) share(id *provider.Identity, now time.Time) {
 	key := provider.SharedKey(h.plugin.fingerprint, h.found.Token)
 	if err := abi.SetSharedData(key, provider.EncodeIdentity(h.found.Token, id, expires), 0); err != nil {
 		h.plugin.log.warn("share verified token: " + err.Error())
+	}
+}
+
+// introspect asks p's RFC 7662 endpoint about an opaque token and pauses
+// the stream until the answer; no answer, a slow one or an error is a 401
+// (fail closed).
+func (h *httpContext) introspect(p *provider.Provider) userStage {
+	in := p.Introspection
+	headers, body := in.Request(h.found.Token)
+	_, err := abi.DispatchHttpCall(in.Cluster, headers, body, nil, uint32(in.Timeout/time.Millisecond), func(numHeaders, bodySize, _ int) {
+		h.introspected(p, numHeaders, bodySize)
+	})
+	if err != nil {
+		h.plugin.log.error("introspect with cluster " + in.Cluster + ": " + err.Error())
+		h.deny401("introspection_unavailable", false)
+		return userAnswer
+	}
+	h.provider = p
+	return userWaiting
+}
+
+func (h *httpContext) introspected(p *provider.Provider, numHeaders, bodySize int) {
+	now := time.Now()
+	status := 0
+	if numHeaders > 0 {
+		if hs, err := abi.GetHttpCallResponseHeaders(); err == nil {
+			for _, kv := range hs {
+				if kv[0] == ":status" && kv[1] == "200" {
+					status = 200
+				}
+			}
+		}
+	}
+	var body []byte
+	if status == 200 {
+		body, _ = abi.GetHttpCallResponseBody(0, bodySize)
+	}
+	id, err := p.Introspected(status, body, now)
+	if err != nil {
+		h.deny401(provider.Reason(err), false)
+		if !h.audited {
+			return
+		}
+	} else {
+		h.plugin.metrics.verified.Increment(1)
+		h.plugin.cache.Put(h.found.Token, id, now)
+		h.share(id, now)
+		h.user = id
+	}
+	if h.finish() == types.ActionContinue {
+		abi.ResumeHttpRequest()
 	}
 }

@@ -18,6 +18,8 @@ type Provider struct {
 	// Local is the inline key set (local_jwks); Remote, the fetched one.
 	Local  *jwks.Set
 	Remote *RemoteConfig
+	// Introspection, when set, checks opaque tokens (RFC 7662).
+	Introspection *Introspection
 	// Sources are where the token may be; the default is the Authorization
 	// header with the Bearer scheme.
 	Sources []Source
@@ -113,8 +115,8 @@ func parseProvider(v gjson.Result, path string) (*Provider, error) {
 	switch {
 	case p.Name == "":
 		return nil, &Error{path + ".name", "is required"}
-	case p.Local == nil && p.Remote == nil && p.Verifier.Secret == nil:
-		return nil, &Error{path, "needs local_jwks, remote_jwks or secret"}
+	case p.Local == nil && p.Remote == nil && p.Verifier.Secret == nil && p.Introspection == nil:
+		return nil, &Error{path, "needs local_jwks, remote_jwks, secret or introspection"}
 	case p.Local != nil && p.Remote != nil:
 		return nil, &Error{path, "local_jwks and remote_jwks are exclusive"}
 	}
@@ -171,6 +173,8 @@ func (p *Provider) field(key, fp string, f gjson.Result) error {
 		p.Local = set
 	case "remote_jwks":
 		p.Remote, err = parseRemote(f, fp)
+	case "introspection":
+		p.Introspection, err = parseIntrospection(f, fp)
 	case "secret":
 		s, serr := str()
 		if serr != nil {

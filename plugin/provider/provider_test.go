@@ -17,7 +17,7 @@ func TestParse_Errors(t *testing.T) {
 		{`{}`, "providers: must be an array of providers"},
 		{`[7]`, "providers[0]: must be an object"},
 		{`[{"issuer":"x","secret":"` + strings.Repeat("A", 44) + `"}]`, "providers[0].name: is required"},
-		{`[{"name":"a"}]`, "providers[0]: needs local_jwks, remote_jwks or secret"},
+		{`[{"name":"a"}]`, "providers[0]: needs local_jwks, remote_jwks, secret or introspection"},
 		{`[{"name":"a","local_jwks":{"keys":[]}}]`, "providers[0].local_jwks: jwks: no usable key"},
 		{`[{"name":"a","remote_jwks":{"cluster":"idp"}}]`, "providers[0].remote_jwks.path: must be a path starting with /"},
 		{`[{"name":"a","remote_jwks":{"path":"/k"}}]`, "providers[0].remote_jwks.cluster: is required"},
