@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -157,5 +160,50 @@ func TestSharedTokenCacheAcrossVMs(t *testing.T) {
 	sharedHits, _ := metrics.Value("palisade_token_shared_cache_hits_total")
 	if verified != 1 || sharedHits != 1 {
 		t.Errorf("verified %d, shared hits %d; want 1 and 1", verified, sharedHits)
+	}
+}
+
+// RFC 8705: a certificate-bound token passes only on a connection whose
+// client certificate it is bound to.
+func TestCertificateBoundTokens(t *testing.T) {
+	idp := hosttest.NewIssuer(t, "https://idp.example", "k1", "p256.pem")
+	digest := sha256.Sum256([]byte("the client certificate, DER"))
+	other := sha256.Sum256([]byte("another certificate"))
+	thumb := base64.RawURLEncoding.EncodeToString(digest[:])
+	exp := time.Now().Unix() + 600
+	bound := idp.Token(t, map[string]any{"sub": "alice", "aud": "orders", "exp": exp, "cnf": map[string]string{"x5t#S256": thumb}})
+	unbound := idp.Token(t, map[string]any{"sub": "alice", "aud": "orders", "exp": exp})
+	peer := func(d [32]byte) map[string][]byte {
+		return map[string][]byte{"connection.sha256_peer_certificate_digest": []byte(hex.EncodeToString(d[:]))}
+	}
+	required := `{"providers":[{"name":"idp","issuer":"https://idp.example","audiences":["orders"],"local_jwks":` + idp.JWKS() + `,"certificate_bound":"required"}]}`
+	tests := []struct {
+		name   string
+		cfg    string
+		token  string
+		props  map[string][]byte
+		status int
+		reason string
+	}{
+		{"bound token on its certificate", userConfig(t, idp, ""), bound, peer(digest), 0, ""},
+		{"bound token on another certificate", userConfig(t, idp, ""), bound, peer(other), 401, "token_binding_mismatch"},
+		{"bound token without a client certificate", userConfig(t, idp, ""), bound, nil, 401, "token_binding_mismatch"},
+		{"unbound token, binding optional", userConfig(t, idp, ""), unbound, nil, 0, ""},
+		{"unbound token, binding required", required, unbound, peer(digest), 401, "token_binding_missing"},
+		{"bound token, binding required", required, bound, peer(digest), 0, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			forEachHost(t, tc.cfg, func(t *testing.T, h pluginHost) {
+				// Twice: the second answer comes from the token cache and
+				// must still check the binding.
+				for i := 0; i < 2; i++ {
+					got := h.request(t, req("/orders", bearer(tc.token)), tc.props)
+					if got.status != tc.status || (tc.reason != "" && !strings.Contains(got.body, `"reason":"`+tc.reason+`"`)) {
+						t.Fatalf("request %d: %d %s, want %d %s", i, got.status, got.body, tc.status, tc.reason)
+					}
+				}
+			})
+		})
 	}
 }

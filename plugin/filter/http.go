@@ -86,9 +86,21 @@ func (h *httpContext) OnHttpRequestHeaders(int, bool) types.Action {
 	return h.finish()
 }
 
-// finish runs the stages after the user's (the policy joins here) and
+// finish runs the stages after the user's verification: the token's
+// binding to this connection (checked on every request: a cached token
+// may arrive on another connection), then the policy (joining here), and
 // lets the request through with its identity headers.
 func (h *httpContext) finish() types.Action {
+	if h.user != nil && h.user.BindingApplies() {
+		digest, _ := abi.GetProperty([]string{"connection", "sha256_peer_certificate_digest"})
+		if err := h.user.CheckBinding(string(digest)); err != nil {
+			h.user = nil
+			h.deny401(provider.Reason(err), false)
+			if !h.audited {
+				return types.ActionPause
+			}
+		}
+	}
 	return h.allow()
 }
 

@@ -30,7 +30,23 @@ type Provider struct {
 	ClaimHeaders []ClaimHeader
 	// PayloadHeader, when set, receives the verified payload, base64url.
 	PayloadHeader string
+	// CertificateBound is how RFC 8705 certificate-bound tokens are
+	// treated: BindingOptional (the default) checks a token's cnf
+	// x5t#S256 when it has one, BindingRequired refuses tokens without
+	// one, BindingIgnored never checks (only for proxies behind which
+	// the client certificate is not visible).
+	CertificateBound Binding
 }
+
+// Binding is a provider's certificate-binding mode.
+type Binding uint8
+
+// The binding modes.
+const (
+	BindingOptional Binding = iota
+	BindingRequired
+	BindingIgnored
+)
 
 // ClaimHeader copies one claim (a gjson path into the payload: "email",
 // "realm_access.roles") into a header.
@@ -210,6 +226,20 @@ func (p *Provider) field(key, fp string, f gjson.Result) error {
 		p.Verifier.RequireExpiry = f.Bool()
 	case "typ":
 		p.Verifier.Typ, err = str()
+	case "certificate_bound":
+		var mode string
+		if mode, err = str(); err == nil {
+			switch mode {
+			case "optional":
+				p.CertificateBound = BindingOptional
+			case "required":
+				p.CertificateBound = BindingRequired
+			case "ignored":
+				p.CertificateBound = BindingIgnored
+			default:
+				err = &Error{fp, "must be one of optional, required, ignored"}
+			}
+		}
 	default:
 		return &Error{fp, "unknown field"}
 	}

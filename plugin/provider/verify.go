@@ -23,6 +23,10 @@ func Reason(err error) string {
 		return "wrong_issuer"
 	case errors.Is(err, ErrJWKSUnavailable):
 		return "jwks_unavailable"
+	case errors.Is(err, ErrBindingMismatch):
+		return "token_binding_mismatch"
+	case errors.Is(err, ErrBindingMissing):
+		return "token_binding_missing"
 	case errors.Is(err, ErrInactive):
 		return "token_inactive"
 	case errors.Is(err, ErrIntrospectionUnavailable):
