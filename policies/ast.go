@@ -1,0 +1,27 @@
+package policies
+
+type nodeKind uint8
+
+const (
+	nLit nodeKind = iota
+	nIdent
+	nSelect // target.name
+	nIndex  // args[0][args[1]]
+	nCall   // name(args...) or target.name(args...)
+	nUnary  // op args[0]
+	nBinary // args[0] op args[1]
+	nCond   // args[0] ? args[1] : args[2]
+	nList   // [args...]
+	nHas    // has(args[0]), args[0] a selection
+)
+
+// node is a parsed expression.
+type node struct {
+	kind   nodeKind
+	pos    int
+	op     string
+	name   string
+	lit    value
+	target *node
+	args   []*node
+}

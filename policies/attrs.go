@@ -1,0 +1,210 @@
+package policies
+
+import (
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
+
+// attribute resolves a chain of selections and constant indexes rooted at
+// one of the attribute roots (request, path, source, user, service,
+// thing) into an accessor, at compile time. ok is false when n is not such
+// a chain (a selection on a function's result, say).
+func attribute(n *node) (eval, bool, error) {
+	var path []string
+	var pos []int
+	for cur := n; ; {
+		switch cur.kind {
+		case nSelect:
+			path, pos = append(path, cur.name), append(pos, cur.pos)
+			cur = cur.target
+			continue
+		case nIndex:
+			idx := cur.args[1]
+			if idx.kind != nLit || idx.lit.k != kString {
+				return nil, false, nil
+			}
+			path, pos = append(path, idx.lit.s), append(pos, cur.pos)
+			cur = cur.args[0]
+			continue
+		case nIdent:
+			path, pos = append(path, cur.name), append(pos, cur.pos)
+		default:
+			return nil, false, nil
+		}
+		break
+	}
+	for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
+		path[i], path[j] = path[j], path[i]
+		pos[i], pos[j] = pos[j], pos[i]
+	}
+	unknown := func(i int) (eval, bool, error) {
+		return nil, true, &Error{Pos: pos[i], Msg: "unknown attribute " + quote(strings.Join(path[:i+1], "."))}
+	}
+	str := func(f func(*Request) string) (eval, bool, error) {
+		if len(path) > 2 {
+			return unknown(2)
+		}
+		return func(r *Request) value { return strVal(f(r)) }, true, nil
+	}
+	boolean := func(f func(*Request) bool) (eval, bool, error) {
+		if len(path) > 2 {
+			return unknown(2)
+		}
+		return func(r *Request) value { return boolVal(f(r)) }, true, nil
+	}
+	strs := func(f func(*Request) []string) (eval, bool, error) {
+		if len(path) > 2 {
+			return unknown(2)
+		}
+		return func(r *Request) value { return value{k: kList, strs: nonNil(f(r))} }, true, nil
+	}
+	if len(path) == 1 {
+		switch path[0] {
+		case "request", "path", "source", "user", "service", "thing":
+			return nil, true, &Error{Pos: pos[0], Msg: quote(path[0]) + " is a group of attributes; select one, like " + path[0] + "." + example(path[0])}
+		case "now":
+			return nil, true, &Error{Pos: pos[0], Msg: "now is not supported yet"}
+		}
+		return nil, true, &Error{Pos: pos[0], Msg: "undeclared reference to " + quote(path[0]) + " (known: request, path, source, user, service, thing)"}
+	}
+	switch path[0] {
+	case "request":
+		switch path[1] {
+		case "method":
+			return str(func(r *Request) string { return r.Method })
+		case "path":
+			return str(func(r *Request) string { return r.Path })
+		case "host":
+			return str(func(r *Request) string { return r.Host })
+		case "scheme":
+			return str(func(r *Request) string { return r.Scheme })
+		case "headers":
+			if len(path) != 3 {
+				return nil, true, &Error{Pos: pos[1], Msg: "select one header: request.headers[\"x-name\"]"}
+			}
+			name := strings.ToLower(path[2])
+			return func(r *Request) value {
+				for _, kv := range r.Headers {
+					if kv[0] == name {
+						return strVal(kv[1])
+					}
+				}
+				return errNoSuchKey
+			}, true, nil
+		case "query":
+			if len(path) != 3 {
+				return nil, true, &Error{Pos: pos[1], Msg: "select one parameter: request.query[\"name\"]"}
+			}
+			name := path[2]
+			return func(r *Request) value {
+				if v, ok := queryParam(r.Query, name); ok {
+					return strVal(v)
+				}
+				return errNoSuchKey
+			}, true, nil
+		}
+	case "path":
+		if len(path) != 2 {
+			return unknown(2)
+		}
+		name := path[1]
+		return func(r *Request) value {
+			if v, ok := r.param(name); ok {
+				return strVal(v)
+			}
+			return errNoSuchKey
+		}, true, nil
+	case "source":
+		switch path[1] {
+		case "ip":
+			return str(func(r *Request) string { return r.SourceIP })
+		case "port":
+			if len(path) > 2 {
+				return unknown(2)
+			}
+			return func(r *Request) value { return value{k: kInt, i: r.SourcePort} }, true, nil
+		}
+	case "user", "thing":
+		user := path[0] == "user"
+		who := func(r *Request) *Principal {
+			if user {
+				return &r.User
+			}
+			return &r.Thing
+		}
+		switch path[1] {
+		case "authenticated":
+			return boolean(func(r *Request) bool { return who(r).Authenticated })
+		case "sub", "id":
+			if user != (path[1] == "sub") {
+				return unknown(1)
+			}
+			return str(func(r *Request) string { return who(r).Subject })
+		case "iss":
+			return str(func(r *Request) string { return who(r).Issuer })
+		case "provider":
+			return str(func(r *Request) string { return who(r).Provider })
+		case "aud":
+			return strs(func(r *Request) []string { return who(r).Audience })
+		case "scope":
+			return strs(func(r *Request) []string { return who(r).Scope })
+		case "claims":
+			if len(path) == 2 {
+				return func(r *Request) value {
+					return value{k: kJSON, j: gjson.Parse(claimsView(who(r).Claims))}
+				}, true, nil
+			}
+			keys := make([]string, len(path)-2)
+			for i, k := range path[2:] {
+				keys[i] = gjsonKey(k)
+			}
+			gpath := strings.Join(keys, ".")
+			return func(r *Request) value {
+				res := gjson.Get(claimsView(who(r).Claims), gpath)
+				if !res.Exists() {
+					return errNoSuchKey
+				}
+				return fromJSON(res)
+			}, true, nil
+		}
+	case "service":
+		switch path[1] {
+		case "authenticated":
+			return boolean(func(r *Request) bool { return r.Service.Authenticated })
+		case "id":
+			return str(func(r *Request) string { return r.Service.ID })
+		case "trustDomain":
+			return str(func(r *Request) string { return r.Service.TrustDomain })
+		case "namespace":
+			return str(func(r *Request) string { return r.Service.Namespace })
+		case "serviceAccount":
+			return str(func(r *Request) string { return r.Service.ServiceAccount })
+		}
+	default:
+		return nil, false, nil
+	}
+	return unknown(1)
+}
+
+func example(root string) string {
+	return map[string]string{"request": "method", "path": "customer", "source": "ip", "user": "sub", "service": "id", "thing": "id"}[root]
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func queryParam(q, name string) (string, bool) {
+	for q != "" {
+		var kv string
+		kv, q, _ = strings.Cut(q, "&")
+		if k, v, _ := strings.Cut(kv, "="); k == name {
+			return v, true
+		}
+	}
+	return "", false
+}

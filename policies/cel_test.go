@@ -1,0 +1,222 @@
+package policies
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"testing"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/ext"
+)
+
+// fixture is one request, given to Palisade as a Request and to cel-go as
+// the same attributes in maps (claims decoded from the same JSON).
+const claimsJSON = `{"sub":"alice","email":"alice@example.com","roles":["clinician","staff"],"tenant":"acme","level":3,
+	"realm_access":{"roles":["admin-ui","user"]},"active":true,"nothing":null,"dotted.key":"yes","nested":{"a":{"b":"deep"}}}`
+
+func fixture() *Request {
+	r := &Request{Method: "GET", Path: "/customers/alice/orders/7", Host: "shop.example", Scheme: "https",
+		Query: "expand=items&page=2", Headers: [][2]string{{"x-tenant", "acme"}, {"user-agent", "curl"}},
+		SourceIP: "10.1.2.3", SourcePort: 40000,
+		User: Principal{Authenticated: true, Subject: "alice", Issuer: "https://idp.example", Provider: "idp",
+			Audience: []string{"orders"}, Scope: []string{"orders:read", "orders:write"}, Claims: []byte(claimsJSON)},
+		Service: Service{Authenticated: true, ID: "spiffe://shop.example/ns/payments/sa/payments", TrustDomain: "shop.example",
+			Namespace: "payments", ServiceAccount: "payments"},
+		Thing: Principal{Authenticated: false, Claims: []byte(`{}`)},
+	}
+	r.params[0] = [2]string{"customer", "alice"}
+	r.nparam = 1
+	return r
+}
+
+func celActivation(r *Request) map[string]any {
+	var claims, thingClaims map[string]any
+	json.Unmarshal(r.User.Claims, &claims)
+	json.Unmarshal(r.Thing.Claims, &thingClaims)
+	anys := func(s []string) []any {
+		out := []any{}
+		for _, x := range s {
+			out = append(out, x)
+		}
+		return out
+	}
+	return map[string]any{
+		"request": map[string]any{"method": r.Method, "path": r.Path, "host": r.Host, "scheme": r.Scheme,
+			"headers": map[string]any{"x-tenant": "acme", "user-agent": "curl"},
+			"query":   map[string]any{"expand": "items", "page": "2"}},
+		"path":   map[string]any{"customer": "alice"},
+		"source": map[string]any{"ip": r.SourceIP, "port": r.SourcePort},
+		"user": map[string]any{"authenticated": true, "sub": "alice", "iss": r.User.Issuer, "provider": "idp",
+			"aud": anys(r.User.Audience), "scope": anys(r.User.Scope), "claims": claims},
+		"service": map[string]any{"authenticated": true, "id": r.Service.ID, "trustDomain": r.Service.TrustDomain,
+			"namespace": "payments", "serviceAccount": "payments"},
+		"thing": map[string]any{"authenticated": false, "id": "", "iss": "", "provider": "", "aud": []any{}, "scope": []any{}, "claims": thingClaims},
+	}
+}
+
+// celExprs is every supported construct, in forms that are true, false
+// and erroneous. The expectations are cel-go's answers.
+var celExprs = []string{
+	// literals and equality across types
+	`true`, `1 == 1`, `"a" == "a"`, `null == null`,
+	`[1, 2] == [1, 2]`, `[1, "a"] == [1, "a"]`, `b"ab" == b"ab"`, `'\x41' == "A"`, `"\u00e9" == "é"`,
+	`r"\d" == "\\d"`, `"""multi""" == "multi"`, `0x10 == 16`, `1e3 == 1000.0`,
+	// comparisons
+	`"abc" < "abd"`, `1 < 2`, `true > false`, `b"a" < b"b"`,
+	// logic with CEL's error absorption
+	`true && false`, `false && user.claims.missing == 1`, `user.claims.missing == 1 && false`,
+	`true && user.claims.missing == 1`, `user.claims.missing == 1 || true`, `true || user.claims.missing`,
+	`false || user.claims.missing == 1`, `!true`, `!user.claims.active`,
+	`true ? "a" : "b"`, `false ? 1 : 2`, `user.claims.missing ? 1 : 2`,
+	// attributes
+	`request.method == "GET"`, `request.path.startsWith("/customers/")`, `request.host == "shop.example"`,
+	`request.headers["x-tenant"] == user.claims.tenant`, `request.headers["x-missing"] == "a"`, `request.query["page"] == "2"`,
+	`path.customer == user.sub`, `path.missing == "x"`, `source.port == 40000`, `source.ip == "10.1.2.3"`,
+	`user.authenticated`, `user.iss == "https://idp.example"`, `"orders" in user.aud`, `"orders:write" in user.scope`,
+	`service.id == "spiffe://shop.example/ns/payments/sa/payments"`, `service.namespace == "payments" && service.serviceAccount == "payments"`,
+	`thing.authenticated`, `size(thing.claims) == 0`,
+	// claims: nested, arrays, numbers as doubles, null, keys with dots
+	`"clinician" in user.claims.roles`, `"admin" in user.claims.roles`, `"admin-ui" in user.claims.realm_access.roles`,
+	`user.claims.level == 3`, `user.claims.level > 2.5`, `user.claims.level == 3u`, `user.claims.nothing == null`,
+	`user.claims["dotted.key"] == "yes"`, `user.claims.nested.a.b == "deep"`, `user.claims.nested.a.c == "x"`,
+	`user.claims.roles[0] == "clinician"`, `user.claims.roles[5] == "x"`, `user.claims.email.endsWith("@example.com")`,
+	`user.claims.active == true`, `user.claims.sub == user.sub`, `"tenant" in user.claims`, `"nope" in user.claims`,
+	`user.claims.email.x == 1`, `user.claims.roles == ["clinician", "staff"]`,
+	// has
+	`has(user.claims.email)`, `has(user.claims.missing)`, `has(user.claims.nested.a)`, `has(user.claims.nested.z)`,
+	`has(user.claims.missing.deeper)`, `has(request.headers.missing)`,
+	// functions
+	`size("héllo") == 5`, `"héllo".size() == 5`, `size(b"ab") == 2`, `size([1, 2, 3]) == 3`, `size(user.claims.roles) == 2`,
+	`size(user.claims) > 3`, `"Hello".lowerAscii() == "hello"`, `"ÀB".lowerAscii() == "Àb"`,
+	`"abc".contains("b")`, `"abc".startsWith("ab")`, `"abc".endsWith("bc")`,
+	`user.claims.email.matches("^[a-z]+@example\\.com$")`, `"x-123".matches("[0-9]+")`, `"abc".matches("^b")`,
+	// in
+	`1 in [1, 2]`, `"a" in ["b"]`, `3 in []`,
+}
+
+// celRefused are expressions CEL's checker refuses; Palisade must refuse
+// them at compile time too, never give them a meaning.
+var celRefused = []string{
+	`1 == 1.0`, `1u == 1`, `-1 < 1u`, `2.5 > 2`, `"a" == 1`, `[1] == [1.0]`, `"a" < 1`, `1.0 >= 1`,
+	`!"x"`, `1 && true`, `true || 1`, `"x" ? 1 : 2`, `true ? "a" : 1`, `size(1)`, `"abc".startsWith(1)`,
+	`1.0 in [1, 2]`, `"a" in "abc"`,
+}
+
+// attrRefused are refused for the declared types of attributes
+// (request.method is a string, source.port an int, user.aud a list of
+// strings), as a CEL environment declaring those types refuses them.
+var attrRefused = []string{
+	`request.method == 1`, `source.port == "1"`, `user.aud == "orders"`, `request.path.startsWith(1)`,
+	`user.authenticated && "x"`, `service.id < 3`,
+}
+
+func celEnv(t *testing.T) *cel.Env {
+	env, err := cel.NewEnv(
+		cel.Variable("request", cel.DynType), cel.Variable("path", cel.DynType), cel.Variable("source", cel.DynType),
+		cel.Variable("user", cel.DynType), cel.Variable("service", cel.DynType), cel.Variable("thing", cel.DynType),
+		ext.Strings(),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env
+}
+
+func TestRefusedLikeCEL(t *testing.T) {
+	env := celEnv(t)
+	for _, src := range celRefused {
+		if _, iss := env.Compile(src); iss.Err() == nil {
+			t.Errorf("%s: cel-go accepts it: the table is wrong", src)
+		}
+		if _, err := compileExpr(src); err == nil {
+			t.Errorf("%s: Palisade accepts what CEL's checker refuses", src)
+		}
+	}
+	for _, src := range attrRefused {
+		if _, err := compileExpr(src); err == nil {
+			t.Errorf("%s: Palisade accepts an ill-typed use of an attribute", src)
+		}
+	}
+}
+
+func TestAgainstCEL(t *testing.T) {
+	env, err := cel.NewEnv(
+		cel.Variable("request", cel.DynType), cel.Variable("path", cel.DynType), cel.Variable("source", cel.DynType),
+		cel.Variable("user", cel.DynType), cel.Variable("service", cel.DynType), cel.Variable("thing", cel.DynType),
+		ext.Strings(),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := fixture()
+	act := celActivation(r)
+	for _, src := range celExprs {
+		t.Run(src, func(t *testing.T) {
+			ast, iss := env.Compile(src)
+			if iss.Err() != nil {
+				t.Fatalf("cel-go does not compile it: %v", iss.Err())
+			}
+			prg, err := env.Program(ast)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _, celErr := prg.Eval(act)
+			e, err := compileExpr(src)
+			if err != nil {
+				t.Fatalf("Palisade does not compile it: %v", err)
+			}
+			got := e(r)
+			if celErr != nil {
+				if got.k != kError {
+					t.Fatalf("cel-go: error %v; Palisade: %v", celErr, native(got))
+				}
+				return
+			}
+			if got.k == kError {
+				t.Fatalf("cel-go: %v; Palisade: error %s", want.Value(), got.s)
+			}
+			if w, g := fmt.Sprint(normalize(want.Value())), fmt.Sprint(native(got)); w != g {
+				t.Fatalf("cel-go: %s; Palisade: %s", w, g)
+			}
+		})
+	}
+}
+
+// native converts a value to plain Go for comparison.
+func native(v value) any {
+	switch v.k {
+	case kBool:
+		return v.b
+	case kInt:
+		return v.i
+	case kUint:
+		return v.u
+	case kDouble:
+		return v.d
+	case kString:
+		return v.s
+	case kBytes:
+		return []byte(v.s)
+	case kNull:
+		return nil
+	case kList, kJSON:
+		var out []any
+		if v.isMap() {
+			return v.j.Value()
+		}
+		v.each(func(e value) bool { out = append(out, native(e)); return true })
+		return out
+	}
+	return "error: " + v.s
+}
+
+func normalize(x any) any {
+	switch v := x.(type) {
+	case []any:
+		return v
+	case reflect.Value:
+		return v.Interface()
+	}
+	return x
+}

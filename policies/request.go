@@ -1,0 +1,67 @@
+package policies
+
+import "unsafe"
+
+// Request is what a decision is made on, filled by the plugin once per
+// request without building maps. Strings are not copied into the
+// evaluation; Claims are the verified token payloads (JSON), read lazily.
+type Request struct {
+	Method string
+	Path   string // normalized, without the query
+	Host   string // without a port, as the match compares it
+	Scheme string
+	Query  string
+	// Headers are the request headers, lower-case names.
+	Headers [][2]string
+
+	SourceIP   string
+	SourcePort int64
+
+	User    Principal
+	Service Service
+	Thing   Principal
+
+	params [maxParams][2]string // path template captures of the rule being evaluated
+	nparam int
+}
+
+// Principal is a user or a thing.
+type Principal struct {
+	Authenticated bool
+	Subject       string // user.sub, thing.id
+	Issuer        string
+	Provider      string
+	Audience      []string
+	Scope         []string
+	Claims        []byte // JSON object
+}
+
+// Service is the calling workload.
+type Service struct {
+	Authenticated  bool
+	ID             string
+	TrustDomain    string
+	Namespace      string
+	ServiceAccount string
+}
+
+const maxParams = 8
+
+func (r *Request) param(name string) (string, bool) {
+	for _, p := range r.params[:r.nparam] {
+		if p[0] == name {
+			return p[1], true
+		}
+	}
+	return "", false
+}
+
+// claimsView returns the payload as a string without copying: the
+// evaluation only reads it, and the payload is not changed while a
+// decision is made.
+func claimsView(b []byte) string {
+	if len(b) == 0 {
+		return "{}"
+	}
+	return unsafe.String(&b[0], len(b))
+}
