@@ -1,0 +1,335 @@
+package policies
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
+
+// Action is what a rule does when it applies.
+type Action uint8
+
+// The actions.
+const (
+	Deny Action = iota
+	Allow
+	Audit
+)
+
+func (a Action) String() string { return [...]string{"deny", "allow", "audit"}[a] }
+
+// Combining says how the rules' verdicts combine.
+type Combining uint8
+
+// The combining algorithms.
+const (
+	// DenyOverrides: any applicable deny wins, then any applicable allow,
+	// then the default (Istio's AuthorizationPolicy).
+	DenyOverrides Combining = iota
+	// FirstApplicable: the first applicable rule decides (Envoy Gateway).
+	FirstApplicable
+	// PermitOverrides: any applicable allow wins, then any deny, then the
+	// default.
+	PermitOverrides
+)
+
+// Policy is a compiled policy document.
+type Policy struct {
+	Name      string
+	Default   Action
+	Combining Combining
+	Rules     []Rule
+}
+
+// Rule is one compiled rule.
+type Rule struct {
+	Name    string
+	Action  Action
+	methods []string
+	hosts   []string
+	paths   []template
+	when    eval
+	src     string
+}
+
+// Decision is the outcome of a policy for a request.
+type Decision struct {
+	Action Action // Allow or Deny
+	// Rule is the index of the deciding rule, -1 when the default decided.
+	Rule int
+	// Reason is "rule", "default" or "condition_error" (a condition that
+	// failed to evaluate tripped a deny).
+	Reason string
+	// Audited has bit i set when audit rule i applied (first 64 rules).
+	Audited uint64
+}
+
+// RuleName returns the name of the deciding rule ("" for the default).
+func (p *Policy) RuleName(d Decision) string {
+	if d.Rule < 0 {
+		return ""
+	}
+	return p.Rules[d.Rule].Name
+}
+
+// Compile reads a policy document (JSON, as it appears in the plugin
+// configuration) and compiles it whole: every error, expression errors
+// placed by rule, line and column, sorted and capped.
+func Compile(doc []byte, path string) (*Policy, error) {
+	if !gjson.ValidBytes(doc) {
+		return nil, Errors{&RuleError{Field: path, Line: 1, Col: 1, Msg: "not valid JSON"}}
+	}
+	v := gjson.ParseBytes(doc)
+	if !v.IsObject() {
+		return nil, Errors{&RuleError{Field: path, Line: 1, Col: 1, Msg: "must be an object"}}
+	}
+	p := &Policy{Default: Deny}
+	var errs Errors
+	fieldErr := func(f, msg string) { errs = append(errs, &fieldError{path: f, msg: msg}) }
+	v.ForEach(func(k, f gjson.Result) bool {
+		fp := path + "." + k.String()
+		switch k.String() {
+		case "name":
+			p.Name = f.String()
+		case "default":
+			switch f.String() {
+			case "deny":
+				p.Default = Deny
+			case "allow":
+				p.Default = Allow
+			default:
+				fieldErr(fp, "must be allow or deny")
+			}
+		case "combining":
+			switch f.String() {
+			case "deny-overrides":
+				p.Combining = DenyOverrides
+			case "first-applicable":
+				p.Combining = FirstApplicable
+			case "permit-overrides":
+				p.Combining = PermitOverrides
+			default:
+				fieldErr(fp, "must be deny-overrides, first-applicable or permit-overrides")
+			}
+		case "rules":
+			if !f.IsArray() {
+				fieldErr(fp, "must be an array of rules")
+				break
+			}
+			i := 0
+			f.ForEach(func(_, rv gjson.Result) bool {
+				r, rerrs := compileRule(rv, fp+"["+strconv.Itoa(i)+"]")
+				errs = append(errs, rerrs...)
+				p.Rules = append(p.Rules, r)
+				i++
+				return true
+			})
+		default:
+			fieldErr(fp, "unknown field")
+		}
+		return true
+	})
+	names := map[string]bool{}
+	for i, r := range p.Rules {
+		if r.Name != "" && names[r.Name] {
+			fieldErr(path+".rules["+strconv.Itoa(i)+"].name", "rule "+strconv.Quote(r.Name)+" is defined twice")
+		}
+		names[r.Name] = true
+	}
+	if len(errs) > 0 {
+		return nil, errs.sorted()
+	}
+	return p, nil
+}
+
+type fieldError struct{ path, msg string }
+
+func (e *fieldError) Error() string { return e.path + ": " + e.msg }
+
+func compileRule(v gjson.Result, path string) (Rule, Errors) {
+	var r Rule
+	var errs Errors
+	fe := func(f, msg string) { errs = append(errs, &fieldError{path: f, msg: msg}) }
+	if !v.IsObject() {
+		return r, Errors{&fieldError{path, "must be an object"}}
+	}
+	r.Name = v.Get("name").String()
+	fold := false
+	v.ForEach(func(k, f gjson.Result) bool {
+		fp := path + "." + k.String()
+		switch k.String() {
+		case "name":
+			if f.Type != gjson.String || f.Str == "" {
+				fe(fp, "must be a non-empty string")
+			}
+		case "action":
+			switch f.String() {
+			case "allow":
+				r.Action = Allow
+			case "deny":
+				r.Action = Deny
+			case "audit":
+				r.Action = Audit
+			default:
+				fe(fp, "must be allow, deny or audit")
+			}
+		case "match":
+			if !f.IsObject() {
+				fe(fp, "must be an object")
+				break
+			}
+			fold = f.Get("ignore_case").Bool()
+			f.ForEach(func(mk, mv gjson.Result) bool {
+				mp := fp + "." + mk.String()
+				switch mk.String() {
+				case "methods":
+					mv.ForEach(func(_, m gjson.Result) bool { r.methods = append(r.methods, strings.ToUpper(m.String())); return true })
+				case "hosts":
+					mv.ForEach(func(_, h gjson.Result) bool { r.hosts = append(r.hosts, strings.ToLower(h.String())); return true })
+				case "paths":
+					i := 0
+					mv.ForEach(func(_, pv gjson.Result) bool {
+						t, err := compileTemplate(pv.String(), false)
+						if err != nil {
+							fe(mp+"["+strconv.Itoa(i)+"]", err.(*Error).Msg)
+						}
+						r.paths = append(r.paths, t)
+						i++
+						return true
+					})
+				case "ignore_case":
+				default:
+					fe(mp, "unknown field")
+				}
+				return true
+			})
+		case "when":
+			r.src = f.String()
+			e, t, err := compileTyped(r.src)
+			if err != nil {
+				errs = append(errs, placeError(r.Name, fp, r.src, err))
+				break
+			}
+			if !t.isDyn() && t.k != kBool {
+				errs = append(errs, &RuleError{Rule: r.Name, Field: fp, Line: 1, Col: 1, Msg: "a condition must be a bool, not " + t.String()})
+				break
+			}
+			r.when = e
+		default:
+			fe(fp, "unknown field")
+		}
+		return true
+	})
+	if !v.Get("action").Exists() {
+		fe(path+".action", "is required")
+	}
+	if fold {
+		for i := range r.paths {
+			r.paths[i].fold = true
+		}
+	}
+	return r, errs
+}
+
+// applies evaluates rule i: whether its match holds and its condition is
+// true; err reports a condition that failed to evaluate.
+func (rule *Rule) applies(r *Request) (ok, err bool) {
+	if len(rule.methods) > 0 && !contains(rule.methods, r.Method) {
+		return false, false
+	}
+	if len(rule.hosts) > 0 && !hostMatch(rule.hosts, r.Host) {
+		return false, false
+	}
+	if len(rule.paths) > 0 {
+		matched := false
+		for i := range rule.paths {
+			if rule.paths[i].match(r.Path, r) {
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			return false, false
+		}
+	} else {
+		r.nparam = 0
+	}
+	if rule.when == nil {
+		return true, false
+	}
+	v := rule.when(r)
+	if v.k == kBool {
+		return v.b, false
+	}
+	return false, true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// hostMatch compares hosts without case and port; "*.example.com"
+// matches any subdomain.
+func hostMatch(hosts []string, host string) bool {
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
+		host = host[:i]
+	}
+	for _, h := range hosts {
+		if strings.EqualFold(h, host) || strings.HasPrefix(h, "*.") && len(host) > len(h)-1 && strings.EqualFold(host[len(host)-len(h)+1:], h[1:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// Decide evaluates the policy for r: every rule, audit rules included, in
+// one pass. A condition that fails to evaluate never grants access: it
+// does not make an allow rule apply, and it makes a deny rule apply.
+func (p *Policy) Decide(r *Request) Decision {
+	d := Decision{Action: p.Default, Rule: -1, Reason: "default"}
+	firstAllow, firstDeny := -1, -1
+	denyByError := false
+	for i := range p.Rules {
+		rule := &p.Rules[i]
+		ok, failed := rule.applies(r)
+		switch rule.Action {
+		case Audit:
+			if ok && i < 64 {
+				d.Audited |= 1 << i
+			}
+		case Allow:
+			if ok && firstAllow < 0 {
+				firstAllow = i
+			}
+		case Deny:
+			if (ok || failed) && firstDeny < 0 {
+				firstDeny, denyByError = i, failed
+			}
+		}
+	}
+	allow := false
+	switch p.Combining {
+	case DenyOverrides:
+		allow = firstDeny < 0 && firstAllow >= 0
+	case PermitOverrides:
+		allow = firstAllow >= 0
+	case FirstApplicable:
+		allow = firstAllow >= 0 && (firstDeny < 0 || firstAllow < firstDeny)
+	}
+	switch {
+	case allow:
+		d.Action, d.Rule, d.Reason = Allow, firstAllow, "rule"
+	case firstDeny >= 0:
+		d.Action, d.Rule, d.Reason = Deny, firstDeny, "rule"
+		if denyByError {
+			d.Reason = "condition_error"
+		}
+	}
+	return d
+}
