@@ -10,7 +10,7 @@ import (
 // one of the attribute roots (request, path, source, user, service,
 // thing) into an accessor, at compile time. ok is false when n is not such
 // a chain (a selection on a function's result, say).
-func attribute(n *node) (eval, bool, error) {
+func (c *compiler) attribute(n *node) (eval, bool, error) {
 	var path []string
 	var pos []int
 	for cur := n; ; {
@@ -155,17 +155,16 @@ func attribute(n *node) (eval, bool, error) {
 					return value{k: kJSON, j: gjson.Parse(claimsView(who(r).Claims))}
 				}, true, nil
 			}
-			keys := make([]string, len(path)-2)
-			for i, k := range path[2:] {
-				keys[i] = gjsonKey(k)
+			idx, ok := c.slots.slot(!user, append([]string(nil), path[2:]...))
+			if !ok {
+				return nil, true, &Error{Pos: pos[0], Msg: "a policy reads at most 32 distinct claims"}
 			}
-			gpath := strings.Join(keys, ".")
 			return func(r *Request) value {
-				res := gjson.Get(claimsView(who(r).Claims), gpath)
-				if !res.Exists() {
+				s := &r.slots[idx]
+				if !s.set {
 					return errNoSuchKey
 				}
-				return fromJSON(res)
+				return s.v
 			}, true, nil
 		}
 	case "service":

@@ -51,7 +51,7 @@ func celActivation(r *Request) map[string]any {
 			"aud": anys(r.User.Audience), "scope": anys(r.User.Scope), "claims": claims},
 		"service": map[string]any{"authenticated": true, "id": r.Service.ID, "trustDomain": r.Service.TrustDomain,
 			"namespace": "payments", "serviceAccount": "payments"},
-		"thing": map[string]any{"authenticated": false, "id": "", "iss": "", "provider": "", "aud": []any{}, "scope": []any{}, "claims": thingClaims},
+		"thing": map[string]any{"authenticated": r.Thing.Authenticated, "id": "", "iss": "", "provider": "", "aud": []any{}, "scope": []any{}, "claims": thingClaims},
 	}
 }
 

@@ -24,6 +24,18 @@ func compileExpr(src string) (eval, error) {
 // compileTyped also returns the expression's static type (conditions
 // must be bool or dyn).
 func compileTyped(src string) (eval, typ, error) {
+	return (&compiler{slots: &slotTable{}, own: true}).compileTyped(src)
+}
+
+// compiler compiles the expressions of one policy, sharing its claim
+// slots. own marks a standalone expression (tests, tools), which fills
+// its slots itself on each evaluation.
+type compiler struct {
+	slots *slotTable
+	own   bool
+}
+
+func (c *compiler) compileTyped(src string) (eval, typ, error) {
 	n, err := parse(src)
 	if err != nil {
 		return nil, typ{}, err
@@ -32,32 +44,39 @@ func compileTyped(src string) (eval, typ, error) {
 	if err != nil {
 		return nil, typ{}, err
 	}
-	e, err := compileNode(n)
-	return e, t, err
+	e, err := c.compileNode(n)
+	if err != nil || !c.own {
+		return e, t, err
+	}
+	st := c.slots
+	return func(r *Request) value {
+		st.fill(r)
+		return e(r)
+	}, t, nil
 }
 
-func compileNode(n *node) (eval, error) {
+func (c *compiler) compileNode(n *node) (eval, error) {
 	switch n.kind {
 	case nLit:
 		v := n.lit
 		return func(*Request) value { return v }, nil
 	case nList:
-		return compileList(n)
+		return c.compileList(n)
 	case nIdent, nSelect, nIndex:
-		if a, ok, err := attribute(n); ok || err != nil {
+		if a, ok, err := c.attribute(n); ok || err != nil {
 			return a, err
 		}
 		if n.kind == nIndex {
-			return compileIndex(n)
+			return c.compileIndex(n)
 		}
 		if n.kind == nSelect {
-			return compileSelect(n)
+			return c.compileSelect(n)
 		}
 		return nil, &Error{Pos: n.pos, Msg: "undeclared reference to " + quote(n.name) + " (known: request, path, source, user, service, thing)"}
 	case nHas:
-		return compileHas(n.args[0])
+		return c.compileHas(n.args[0])
 	case nUnary:
-		x, err := compileNode(n.args[0])
+		x, err := c.compileNode(n.args[0])
 		if err != nil {
 			return nil, err
 		}
@@ -72,16 +91,16 @@ func compileNode(n *node) (eval, error) {
 			return boolVal(!v.b)
 		}, nil
 	case nBinary:
-		return compileBinary(n)
+		return c.compileBinary(n)
 	case nCond:
-		c, err1 := compileNode(n.args[0])
-		t, err2 := compileNode(n.args[1])
-		f, err3 := compileNode(n.args[2])
+		cond, err1 := c.compileNode(n.args[0])
+		t, err2 := c.compileNode(n.args[1])
+		f, err3 := c.compileNode(n.args[2])
 		if err := firstErr(err1, err2, err3); err != nil {
 			return nil, err
 		}
 		return func(r *Request) value {
-			v := c(r)
+			v := cond(r)
 			if v.k == kError {
 				return v
 			}
@@ -94,7 +113,7 @@ func compileNode(n *node) (eval, error) {
 			return f(r)
 		}, nil
 	case nCall:
-		return compileCall(n)
+		return c.compileCall(n)
 	}
 	return nil, &Error{Pos: n.pos, Msg: "unsupported expression"}
 }
@@ -110,11 +129,11 @@ func firstErr(errs ...error) error {
 
 func quote(s string) string { return "\"" + s + "\"" }
 
-func compileList(n *node) (eval, error) {
+func (c *compiler) compileList(n *node) (eval, error) {
 	elems := make([]eval, len(n.args))
 	constant := true
 	for i, a := range n.args {
-		e, err := compileNode(a)
+		e, err := c.compileNode(a)
 		if err != nil {
 			return nil, err
 		}
@@ -138,9 +157,9 @@ func compileList(n *node) (eval, error) {
 	}, nil
 }
 
-func compileBinary(n *node) (eval, error) {
-	l, err1 := compileNode(n.args[0])
-	rr, err2 := compileNode(n.args[1])
+func (c *compiler) compileBinary(n *node) (eval, error) {
+	l, err1 := c.compileNode(n.args[0])
+	rr, err2 := c.compileNode(n.args[1])
 	if err := firstErr(err1, err2); err != nil {
 		return nil, err
 	}
@@ -282,8 +301,8 @@ func gjsonKey(k string) string {
 }
 
 // compileSelect is a field selection on a computed value (a claims map).
-func compileSelect(n *node) (eval, error) {
-	x, err := compileNode(n.target)
+func (c *compiler) compileSelect(n *node) (eval, error) {
+	x, err := c.compileNode(n.target)
 	if err != nil {
 		return nil, err
 	}
@@ -305,9 +324,9 @@ func selectKey(v value, key string) value {
 	return fromJSON(res)
 }
 
-func compileIndex(n *node) (eval, error) {
-	x, err1 := compileNode(n.args[0])
-	idx, err2 := compileNode(n.args[1])
+func (c *compiler) compileIndex(n *node) (eval, error) {
+	x, err1 := c.compileNode(n.args[0])
+	idx, err2 := c.compileNode(n.args[1])
 	if err := firstErr(err1, err2); err != nil {
 		return nil, err
 	}
@@ -354,10 +373,10 @@ func compileIndex(n *node) (eval, error) {
 
 // compileHas is has(x.f): whether the field is present; errors in x
 // propagate, as in CEL.
-func compileHas(sel *node) (eval, error) {
+func (c *compiler) compileHas(sel *node) (eval, error) {
 	// The parent is evaluated (an error there, a missing intermediate
 	// claim, is an error of has(), as in CEL), then the key looked up.
-	if parent, ok, err := attribute(sel.target); ok && err == nil {
+	if parent, ok, err := c.attribute(sel.target); ok && err == nil {
 		key := gjsonKey(sel.name)
 		return func(r *Request) value {
 			p := parent(r)
@@ -372,7 +391,7 @@ func compileHas(sel *node) (eval, error) {
 	}
 	// Map-valued groups (request.headers, request.query, path) have no
 	// value of their own: the full attribute says whether the key is there.
-	if a, ok, err := attribute(sel); ok || err != nil {
+	if a, ok, err := c.attribute(sel); ok || err != nil {
 		if err != nil {
 			return nil, err
 		}
@@ -387,7 +406,7 @@ func compileHas(sel *node) (eval, error) {
 			return boolVal(true)
 		}, nil
 	}
-	x, err := compileNode(sel.target)
+	x, err := c.compileNode(sel.target)
 	if err != nil {
 		return nil, err
 	}
@@ -404,17 +423,17 @@ func compileHas(sel *node) (eval, error) {
 	}, nil
 }
 
-func compileCall(n *node) (eval, error) {
+func (c *compiler) compileCall(n *node) (eval, error) {
 	var recv eval
 	if n.target != nil {
 		var err error
-		if recv, err = compileNode(n.target); err != nil {
+		if recv, err = c.compileNode(n.target); err != nil {
 			return nil, err
 		}
 	}
 	args := make([]eval, len(n.args))
 	for i, a := range n.args {
-		e, err := compileNode(a)
+		e, err := c.compileNode(a)
 		if err != nil {
 			return nil, err
 		}

@@ -40,6 +40,7 @@ type Policy struct {
 	Default   Action
 	Combining Combining
 	Rules     []Rule
+	slots     *slotTable
 }
 
 // Rule is one compiled rule.
@@ -84,7 +85,8 @@ func Compile(doc []byte, path string) (*Policy, error) {
 	if !v.IsObject() {
 		return nil, Errors{&RuleError{Field: path, Line: 1, Col: 1, Msg: "must be an object"}}
 	}
-	p := &Policy{Default: Deny}
+	p := &Policy{Default: Deny, slots: &slotTable{}}
+	comp := &compiler{slots: p.slots}
 	var errs Errors
 	fieldErr := func(f, msg string) { errs = append(errs, &fieldError{path: f, msg: msg}) }
 	v.ForEach(func(k, f gjson.Result) bool {
@@ -119,7 +121,7 @@ func Compile(doc []byte, path string) (*Policy, error) {
 			}
 			i := 0
 			f.ForEach(func(_, rv gjson.Result) bool {
-				r, rerrs := compileRule(rv, fp+"["+strconv.Itoa(i)+"]")
+				r, rerrs := comp.compileRule(rv, fp+"["+strconv.Itoa(i)+"]")
 				errs = append(errs, rerrs...)
 				p.Rules = append(p.Rules, r)
 				i++
@@ -147,7 +149,7 @@ type fieldError struct{ path, msg string }
 
 func (e *fieldError) Error() string { return e.path + ": " + e.msg }
 
-func compileRule(v gjson.Result, path string) (Rule, Errors) {
+func (c *compiler) compileRule(v gjson.Result, path string) (Rule, Errors) {
 	var r Rule
 	var errs Errors
 	fe := func(f, msg string) { errs = append(errs, &fieldError{path: f, msg: msg}) }
@@ -206,7 +208,7 @@ func compileRule(v gjson.Result, path string) (Rule, Errors) {
 			})
 		case "when":
 			r.src = f.String()
-			e, t, err := compileTyped(r.src)
+			e, t, err := c.compileTyped(r.src)
 			if err != nil {
 				errs = append(errs, placeError(r.Name, fp, r.src, err))
 				break
@@ -292,6 +294,7 @@ func hostMatch(hosts []string, host string) bool {
 // one pass. A condition that fails to evaluate never grants access: it
 // does not make an allow rule apply, and it makes a deny rule apply.
 func (p *Policy) Decide(r *Request) Decision {
+	p.slots.fill(r)
 	d := Decision{Action: p.Default, Rule: -1, Reason: "default"}
 	firstAllow, firstDeny := -1, -1
 	denyByError := false

@@ -23,6 +23,11 @@ type Request struct {
 
 	params [maxParams][2]string // path template captures of the rule being evaluated
 	nparam int
+
+	// slots hold the claims the policy reads, filled once per decision by
+	// one pass over each payload (see slots.go).
+	slots  [maxSlots]slot
+	filled bool
 }
 
 // Principal is a user or a thing.

@@ -1,0 +1,106 @@
+package policies
+
+import (
+	"bytes"
+
+	"github.com/buger/jsonparser"
+	"github.com/tidwall/gjson"
+)
+
+// Claims are read through slots: at compile time every claim path a
+// policy uses (user.claims.roles, thing.claims.compliant...) gets a slot
+// number; at decision time one pass over each token payload fills every
+// slot (jsonparser.EachKey), and an accessor reads its slot by index. No
+// lookup by name, no re-scan of the payload per condition.
+
+// maxSlots bounds the distinct claim paths of one policy.
+const maxSlots = 32
+
+type slot struct {
+	set bool
+	v   value
+}
+
+// slotTable assigns slots to claim paths while a policy compiles.
+type slotTable struct {
+	userPaths, thingPaths [][]string
+	userSlot, thingSlot   []int
+	index                 map[string]int
+	n                     int
+}
+
+func (t *slotTable) slot(thing bool, path []string) (int, bool) {
+	if t.index == nil {
+		t.index = map[string]int{}
+	}
+	key := "u"
+	if thing {
+		key = "t"
+	}
+	for _, p := range path {
+		key += "\x00" + p
+	}
+	if i, ok := t.index[key]; ok {
+		return i, true
+	}
+	if t.n >= maxSlots {
+		return 0, false
+	}
+	i := t.n
+	t.n++
+	t.index[key] = i
+	if thing {
+		t.thingPaths, t.thingSlot = append(t.thingPaths, path), append(t.thingSlot, i)
+	} else {
+		t.userPaths, t.userSlot = append(t.userPaths, path), append(t.userSlot, i)
+	}
+	return i, true
+}
+
+// fill reads every slotted claim of r in one pass per payload.
+func (t *slotTable) fill(r *Request) {
+	for i := 0; i < t.n; i++ {
+		r.slots[i] = slot{}
+	}
+	fillFrom(r, r.User.Claims, t.userPaths, t.userSlot)
+	fillFrom(r, r.Thing.Claims, t.thingPaths, t.thingSlot)
+}
+
+func fillFrom(r *Request, payload []byte, paths [][]string, slots []int) {
+	if len(payload) == 0 || len(paths) == 0 {
+		return
+	}
+	jsonparser.EachKey(payload, func(i int, v []byte, typ jsonparser.ValueType, err error) {
+		if err == nil {
+			r.slots[slots[i]] = slot{set: true, v: rawValue(v, typ)}
+		}
+	}, paths...)
+}
+
+// rawValue converts what jsonparser found, sharing the payload's memory
+// when nothing needs unescaping; nested values stay JSON.
+func rawValue(v []byte, typ jsonparser.ValueType) value {
+	switch typ {
+	case jsonparser.String:
+		if bytes.IndexByte(v, '\\') < 0 {
+			return strVal(claimsView(v))
+		}
+		if s, err := jsonparser.ParseString(v); err == nil {
+			return strVal(s)
+		}
+		return errNoSuchKey
+	case jsonparser.Number:
+		f, err := jsonparser.ParseFloat(v)
+		if err != nil {
+			return errNoSuchKey
+		}
+		return value{k: kDouble, d: f}
+	case jsonparser.Boolean:
+		return boolVal(v[0] == 't')
+	case jsonparser.Null:
+		return value{k: kNull}
+	case jsonparser.Array, jsonparser.Object:
+		return value{k: kJSON, j: gjson.Parse(claimsView(v))}
+	}
+	return errNoSuchKey
+}
