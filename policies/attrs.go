@@ -38,6 +38,9 @@ func (c *compiler) attribute(n *node) (eval, bool, error) {
 		path[i], path[j] = path[j], path[i]
 		pos[i], pos[j] = pos[j], pos[i]
 	}
+	if c.roots != nil {
+		c.roots[path[0]] = true
+	}
 	unknown := func(i int) (eval, bool, error) {
 		return nil, true, &Error{Pos: pos[i], Msg: "unknown attribute " + quote(strings.Join(path[:i+1], "."))}
 	}

@@ -33,6 +33,7 @@ func compileTyped(src string) (eval, typ, error) {
 type compiler struct {
 	slots *slotTable
 	own   bool
+	roots map[string]bool // attribute roots the expressions read
 }
 
 func (c *compiler) compileTyped(src string) (eval, typ, error) {

@@ -41,7 +41,12 @@ type Policy struct {
 	Combining Combining
 	Rules     []Rule
 	slots     *slotTable
+	roots     map[string]bool
 }
+
+// Uses reports whether any condition reads an attribute under root
+// ("source", "thing", ...), so the caller gathers only what is read.
+func (p *Policy) Uses(root string) bool { return p.roots[root] }
 
 // Rule is one compiled rule.
 type Rule struct {
@@ -85,8 +90,8 @@ func Compile(doc []byte, path string) (*Policy, error) {
 	if !v.IsObject() {
 		return nil, Errors{&RuleError{Field: path, Line: 1, Col: 1, Msg: "must be an object"}}
 	}
-	p := &Policy{Default: Deny, slots: &slotTable{}}
-	comp := &compiler{slots: p.slots}
+	p := &Policy{Default: Deny, slots: &slotTable{}, roots: map[string]bool{}}
+	comp := &compiler{slots: p.slots, roots: p.roots}
 	var errs Errors
 	fieldErr := func(f, msg string) { errs = append(errs, &fieldError{path: f, msg: msg}) }
 	v.ForEach(func(k, f gjson.Result) bool {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"github.com/palisade-wasm/palisade/plugin/provider"
+	"github.com/palisade-wasm/palisade/policies"
 	"github.com/tidwall/gjson"
 )
 
@@ -23,9 +24,13 @@ type Config struct {
 	// Providers verify users' tokens, chosen by the token's issuer.
 	Providers []*provider.Provider
 	// RequireUser answers 401 to a request without a token. Default: true
-	// when providers are configured (fail closed); false lets anonymous
-	// requests through with no user identity.
+	// when providers are configured and no policy is (fail closed); with a
+	// policy, anonymous requests reach it (user.authenticated is false)
+	// and its rules decide, as with Istio's AuthorizationPolicy.
 	RequireUser bool
+	// Policy decides requests once identities are established; nil lets
+	// every authenticated request through (identity-forwarding only).
+	Policy *policies.Policy
 	// Forgeable is every incoming header removed before the request goes
 	// upstream: the identity headers, and x-forwarded-client-cert unless
 	// a trusted proxy sets it.
@@ -106,6 +111,13 @@ func Parse(raw []byte) (*Config, error) {
 			}
 			c.Providers = ps
 			return nil
+		case "policy":
+			pol, err := policies.Compile([]byte(v.Raw), "policy")
+			if err != nil {
+				return &Error{Path: "policy", Msg: "invalid:\n" + err.Error()}
+			}
+			c.Policy = pol
+			return nil
 		case "require_user":
 			b, err := boolean("require_user", v)
 			c.RequireUser, requireUserSet = b, true
@@ -120,7 +132,7 @@ func Parse(raw []byte) (*Config, error) {
 		return nil, err
 	}
 	if !requireUserSet {
-		c.RequireUser = len(c.Providers) > 0
+		c.RequireUser = len(c.Providers) > 0 && c.Policy == nil
 	}
 	c.finish()
 	return c, nil

@@ -22,6 +22,10 @@ type httpContext struct {
 
 	requestID string
 	service   serviceIdentity
+	req       request
+	path      string // normalized, without the query
+	query     string
+	rule      string // the policy rule that allowed the request
 
 	// The user stage: the token found, parsed, its provider, the verified
 	// identity (nil: anonymous), and how long it may wait for keys.
@@ -49,9 +53,11 @@ func (h *httpContext) OnHttpRequestHeaders(int, bool) types.Action {
 		return p.failClosed()
 	}
 	req := readRequest(hdrs)
+	h.req = req
 	h.requestID = req.requestID
 
 	path, query, err := urlpath.Normalize(req.path)
+	h.path, h.query = path, query
 	if err != nil {
 		p.metrics.badRequests.Increment(1)
 		if p.log.enabled(config.LevelDebug) {
@@ -101,6 +107,9 @@ func (h *httpContext) finish() types.Action {
 			}
 		}
 	}
+	if !h.decide() {
+		return types.ActionPause
+	}
 	return h.allow()
 }
 
@@ -118,6 +127,12 @@ func (h *httpContext) allow() types.Action {
 		return h.plugin.failClosed()
 	}
 	hc := h.cfg.Headers
+	if hc.Decision != "" && h.rule != "" {
+		if err := abi.ReplaceHttpRequestHeader(hc.Decision, h.rule); err != nil {
+			h.plugin.log.error("set decision header: " + err.Error())
+			return h.plugin.failClosed()
+		}
+	}
 	if hc.Service != "" && h.service.authenticated {
 		if err := abi.ReplaceHttpRequestHeader(hc.Service, h.service.id.String()); err != nil {
 			h.plugin.log.error("set service header: " + err.Error())

@@ -20,6 +20,8 @@ type metrics struct {
 	auditDenied     abi.MetricCounter
 	jwksFetches     abi.MetricCounter
 	jwksFailures    abi.MetricCounter
+	denied          abi.MetricCounter
+	auditMatched    abi.MetricCounter
 }
 
 func defineMetrics() metrics {
@@ -39,5 +41,7 @@ func defineMetrics() metrics {
 		auditDenied:     abi.DefineCounterMetric("palisade_audit_denied_total"),
 		jwksFetches:     abi.DefineCounterMetric("palisade_jwks_fetches_total"),
 		jwksFailures:    abi.DefineCounterMetric("palisade_jwks_fetch_failures_total"),
+		denied:          abi.DefineCounterMetric("palisade_denied_total"),
+		auditMatched:    abi.DefineCounterMetric("palisade_audit_rules_matched_total"),
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/palisade-wasm/palisade/plugin/config"
 	"github.com/palisade-wasm/palisade/plugin/internal/abi"
 	"github.com/palisade-wasm/palisade/plugin/provider"
+	"github.com/palisade-wasm/palisade/policies"
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 )
 
@@ -24,6 +25,9 @@ type pluginContext struct {
 	fingerprint uint32 // of the configuration in force: keys the proxy-wide cache
 	remotes     map[*provider.Provider]*provider.Remote
 	waiting     []*httpContext
+
+	// decision is the policy input, reused by every request of this VM.
+	decision policies.Request
 }
 
 // Verified tokens kept per VM, and for how long at most (a token's own

@@ -11,7 +11,6 @@ package xfcc
 
 import (
 	"errors"
-	"net/url"
 	"strings"
 )
 
@@ -192,5 +191,36 @@ func Pick(elems []Element, which string) (Element, bool) {
 	return elems[len(elems)-1], true
 }
 
-// CertPEM decodes the URL-encoded Cert value.
-func (e Element) CertPEM() (string, error) { return url.QueryUnescape(e.Cert) }
+// CertPEM decodes the URL-encoded (percent-encoded) Cert value.
+func (e Element) CertPEM() (string, error) {
+	out := make([]byte, 0, len(e.Cert))
+	for i := 0; i < len(e.Cert); i++ {
+		c := e.Cert[i]
+		if c != '%' {
+			out = append(out, c)
+			continue
+		}
+		if i+2 >= len(e.Cert) {
+			return "", ErrSyntax
+		}
+		h, l := unhex(e.Cert[i+1]), unhex(e.Cert[i+2])
+		if h < 0 || l < 0 {
+			return "", ErrSyntax
+		}
+		out = append(out, byte(h<<4|l))
+		i += 2
+	}
+	return string(out), nil
+}
+
+func unhex(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}

@@ -1,0 +1,85 @@
+package filter
+
+import (
+	"strconv"
+
+	"github.com/palisade-wasm/palisade/plugin/config"
+	"github.com/palisade-wasm/palisade/plugin/internal/abi"
+	"github.com/palisade-wasm/palisade/policies"
+)
+
+// decide runs the policy on the request and its identities. It answers
+// 403 itself on a deny (in enforce mode) and reports whether the request
+// may go on. The policies.Request is the plugin context's, reused: a VM
+// runs one callback at a time and the decision is made within one.
+func (h *httpContext) decide() bool {
+	pol := h.cfg.Policy
+	if pol == nil {
+		return true
+	}
+	p := h.plugin
+	r := &p.decision
+	*r = policies.Request{Method: h.req.method, Path: h.path, Host: hostOnly(h.req.authority), Scheme: h.req.scheme,
+		Query: h.query, Headers: h.req.headers}
+	if pol.Uses("source") {
+		if b, err := abi.GetProperty([]string{"source", "address"}); err == nil {
+			ip, port := splitHostPort(string(b))
+			r.SourceIP, r.SourcePort = ip, port
+		}
+	}
+	if u := h.user; u != nil {
+		r.User = policies.Principal{Authenticated: true, Subject: u.Claims.Subject, Issuer: u.Claims.Issuer,
+			Provider: u.Provider.Name, Audience: u.Claims.Audience, Scope: u.Claims.Scope, Claims: u.Payload}
+	}
+	if s := h.service; s.authenticated {
+		ns, sa, _ := s.id.Kubernetes()
+		r.Service = policies.Service{Authenticated: true, ID: s.id.String(), TrustDomain: s.id.TrustDomain(), Namespace: ns, ServiceAccount: sa}
+	}
+	d := pol.Decide(r)
+	if d.Audited != 0 {
+		p.metrics.auditMatched.Increment(1)
+		if p.log.enabled(config.LevelInfo) {
+			p.log.info("audit: rules matched mask=" + strconv.FormatUint(d.Audited, 2) + " request_id=" + h.requestID)
+		}
+	}
+	h.rule = pol.RuleName(d)
+	if d.Action == policies.Allow {
+		return true
+	}
+	p.metrics.denied.Increment(1)
+	if p.log.enabled(config.LevelDebug) {
+		p.log.debug("decision deny rule=" + strconv.Quote(h.rule) + " reason=" + d.Reason + " request_id=" + h.requestID)
+	}
+	if h.cfg.Mode == config.ModeAudit {
+		p.metrics.auditDenied.Increment(1)
+		return true
+	}
+	h.answer(forbidden("policy_denied"))
+	return false
+}
+
+func hostOnly(authority string) string {
+	for i := len(authority) - 1; i >= 0; i-- {
+		switch authority[i] {
+		case ':':
+			return authority[:i]
+		case ']':
+			return authority
+		}
+	}
+	return authority
+}
+
+func splitHostPort(a string) (string, int64) {
+	for i := len(a) - 1; i >= 0; i-- {
+		if a[i] == ':' {
+			p, _ := strconv.ParseInt(a[i+1:], 10, 64)
+			host := a[:i]
+			if len(host) > 1 && host[0] == '[' {
+				host = host[1 : len(host)-1]
+			}
+			return host, p
+		}
+	}
+	return a, 0
+}

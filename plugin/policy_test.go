@@ -1,0 +1,64 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/palisade-wasm/palisade/host/hosttest"
+)
+
+// TestPolicy is the decision stage: tokens and mTLS identities through the
+// seed policy (policies/examples/seed.json), in both hosts.
+func TestPolicy(t *testing.T) {
+	idp := hosttest.NewIssuer(t, "https://idp.example", "k1", "p256.pem")
+	seed, err := os.ReadFile("../policies/examples/seed.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := `{"service":{"trust_domains":["shop.example","video.example"]},
+		"providers":[{"name":"idp","issuer":"https://idp.example","audiences":["orders"],"local_jwks":` + idp.JWKS() + `}],
+		"policy":` + string(seed) + `}`
+	exp := time.Now().Unix() + 600
+	alice := idp.Token(t, map[string]any{"sub": "alice", "aud": "orders", "exp": exp})
+	mtls := func(id string) map[string][]byte {
+		return map[string][]byte{"connection.mtls": {1}, "connection.uri_san_peer_certificate": []byte(id)}
+	}
+	tests := []struct {
+		name    string
+		cfg     string
+		headers [][2]string
+		props   map[string][]byte
+		status  int    // 0: forwarded
+		rule    string // x-palisade-decision upstream
+	}{
+		{"alice reads her orders", cfg, req("/customers/alice/orders/7", bearer(alice)), nil, 0, "customer-reads-own-orders"},
+		{"alice may not read bob's orders", cfg, req("/customers/bob/orders/7", bearer(alice)), nil, 403, ""},
+		{"anonymous reaches the policy, which denies", cfg, req("/customers/alice/orders/7"), nil, 403, ""},
+		{"an invalid token is still a 401", cfg, req("/customers/alice/orders/7", bearer("x.y.z")), nil, 401, ""},
+		{"payments service reads payments", cfg, req("/payments/2024"), mtls("spiffe://shop.example/ns/payments/sa/payments"), 0, "payments-read-by-payments-service"},
+		{"the path is normalized before it matches", cfg, req("/public/../payments/2024"), mtls("spiffe://shop.example/ns/payments/sa/payments"), 0, "payments-read-by-payments-service"},
+		{"another service may not", cfg, req("/payments/2024"), mtls("spiffe://shop.example/ns/web/sa/web"), 403, ""},
+		{"delivery never sees history, even with the user's token", cfg, req("/users/alice/history", bearer(alice)), mtls("spiffe://video.example/ns/delivery/sa/delivery"), 403, ""},
+		{"audit mode forwards a denied request", strings.Replace(cfg, `"service"`, `"mode":"audit","service"`, 1), req("/customers/bob/orders/7", bearer(alice)), nil, 0, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			forEachHost(t, tc.cfg, func(t *testing.T, h pluginHost) {
+				got := h.request(t, tc.headers, tc.props)
+				if got.status != tc.status {
+					t.Fatalf("got %s %d %s, want status %d", got.action, got.status, got.body, tc.status)
+				}
+				if tc.status == 403 && !strings.Contains(got.body, `"error":"forbidden","reason":"policy_denied"`) {
+					t.Errorf("403 body %s", got.body)
+				}
+				if tc.status == 0 {
+					if r, _ := header(got.headers, "x-palisade-decision"); r != tc.rule {
+						t.Errorf("x-palisade-decision = %q, want %q", r, tc.rule)
+					}
+				}
+			})
+		})
+	}
+}
