@@ -1,22 +1,27 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/palisade-wasm/palisade/host/hosttest"
+	"gopkg.in/yaml.v3"
 )
 
 // TestPolicy is the decision stage: tokens and mTLS identities through the
-// seed policy (policies/examples/seed.json), in both hosts.
+// seed policy (policies/examples/seed.yaml), in both hosts.
 func TestPolicy(t *testing.T) {
 	idp := hosttest.NewIssuer(t, "https://idp.example", "k1", "p256.pem")
-	seed, err := os.ReadFile("../policies/examples/seed.json")
+	p, err := os.ReadFile("../policies/examples/seed.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
+	var doc any
+	yaml.Unmarshal(p, &doc)
+	seed, _ := json.Marshal(doc)
 	cfg := `{"service":{"trust_domains":["shop.example","video.example"]},
 		"providers":[{"name":"idp","issuer":"https://idp.example","audiences":["orders"],"local_jwks":` + idp.JWKS() + `}],
 		"policy":` + string(seed) + `}`

@@ -57,6 +57,9 @@ type Rule struct {
 	paths   []template
 	when    eval
 	src     string
+	clauses []clause
+	// constant marks a condition that reads no attribute.
+	constant bool
 }
 
 // Decision is the outcome of a policy for a request.
@@ -223,6 +226,10 @@ func (c *compiler) compileRule(v gjson.Result, path string) (Rule, Errors) {
 				break
 			}
 			r.when = e
+			r.clauses = c.splitClauses(r.src)
+			probe := &compiler{slots: &slotTable{}, roots: map[string]bool{}}
+			probe.compileTyped(r.src)
+			r.constant = len(probe.roots) == 0
 		default:
 			fe(fp, "unknown field")
 		}

@@ -60,7 +60,7 @@ func BenchmarkCondition(b *testing.B) {
 // BenchmarkDecide is the whole seed policy (six rules) for a request the
 // last rules decide.
 func BenchmarkDecide(b *testing.B) {
-	p := seedPolicy(&testing.T{})
+	p := seedPolicy(b)
 	r := &Request{Method: "GET", Path: "/records/42", User: Principal{Authenticated: true, Subject: "dr", Claims: []byte(`{"roles":["clinician"]}`)},
 		Thing: Principal{Authenticated: true, Claims: []byte(`{"compliant":true}`)}}
 	b.ReportAllocs()

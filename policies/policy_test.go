@@ -1,18 +1,35 @@
 package policies
 
 import (
+	"encoding/json"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
-func seedPolicy(t *testing.T) *Policy {
-	t.Helper()
-	b, err := os.ReadFile("examples/seed.json")
+// seedJSON is examples/seed.yaml in the JSON form the plugin reads.
+func seedJSON(t testing.TB) []byte {
+	b, err := os.ReadFile("examples/seed.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := Compile(b, "policy")
+	var v any
+	if err := yaml.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	j, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
+func seedPolicy(t testing.TB) *Policy {
+	t.Helper()
+	p, err := Compile(seedJSON(t), "policy")
 	if err != nil {
 		t.Fatalf("Compile: %v", err)
 	}
@@ -172,5 +189,40 @@ func TestDecideDoesNotAllocate(t *testing.T) {
 		Thing: Principal{Authenticated: true, Claims: []byte(`{"compliant":true}`)}}
 	if n := testing.AllocsPerRun(100, func() { p.Decide(r) }); n != 0 {
 		t.Errorf("Decide allocates %v times", n)
+	}
+}
+
+func TestExplain(t *testing.T) {
+	p := seedPolicy(t)
+	r := &Request{Method: "GET", Path: "/records/42", User: Principal{Authenticated: true, Subject: "dr", Claims: []byte(`{"roles":["clinician"]}`)},
+		Thing: Principal{Claims: []byte(`{"compliant":false}`)}}
+	traces, d := p.Explain(r)
+	if d.Action != Deny || d.Reason != "default" {
+		t.Errorf("decision %+v", d)
+	}
+	tr := traces[4]
+	want := []ClauseTrace{{"'clinician' in user.claims.roles", "true"}, {"thing.claims.compliant == true", "false"}}
+	if tr.Name != "records-for-clinicians-on-compliant-devices" || !tr.Matched || tr.Condition != "false" || !reflect.DeepEqual(tr.Clauses, want) {
+		t.Errorf("trace %+v", tr)
+	}
+	if traces[0].Matched {
+		t.Errorf("payments rule matched /records/42")
+	}
+}
+
+func TestWarnings(t *testing.T) {
+	p, err := Compile([]byte(`{"combining":"first-applicable","rules":[
+		{"name":"always","action":"allow","when":"1 == 1"},
+		{"name":"everything","action":"deny"},
+		{"name":"never-reached","action":"allow","match":{"paths":["/x"]}}]}`), "policy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`rule "always": its condition does not depend on the request (always true)`,
+		`rule "everything" applies to every request: the rules after it are unreachable`,
+	}
+	if got := p.Warnings(); !reflect.DeepEqual(got, want) {
+		t.Errorf("warnings %q", got)
 	}
 }

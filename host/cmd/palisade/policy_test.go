@@ -1,0 +1,49 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const seedCases = "../../../policies/examples/seed_test.yaml"
+
+func TestPolicyCommand(t *testing.T) {
+	code, out, errs := runCmd(t, "policy", "check", "../../../policies/examples/seed.yaml")
+	if code != 0 || out != "../../../policies/examples/seed.yaml: ok: 6 rules, deny-overrides, default deny\n" {
+		t.Errorf("check: %d %q %q", code, out, errs)
+	}
+	code, out, _ = runCmd(t, "policy", "test", seedCases)
+	if code != 0 || out != "ok\t"+seedCases+"\t8 cases\n" {
+		t.Errorf("test: %d %q", code, out)
+	}
+	code, out, _ = runCmd(t, "policy", "explain", seedCases, "alice may not read bob's orders")
+	if code != 0 || !strings.Contains(out, "allow  customer-reads-own-orders                     condition false") ||
+		!strings.Contains(out, "decision: deny by the default") {
+		t.Errorf("explain: %d\n%s", code, out)
+	}
+}
+
+func TestPolicyTestFailures(t *testing.T) {
+	dir := t.TempDir()
+	seed, _ := os.ReadFile("../../../policies/examples/seed.yaml")
+	os.WriteFile(filepath.Join(dir, "p.yaml"), seed, 0o600)
+	os.WriteFile(filepath.Join(dir, "cases.yaml"), []byte(`policy: p.yaml
+cases:
+  - name: wrong expectation
+    request: {method: GET, path: /customers/bob/orders/7}
+    user: {sub: alice}
+    expect: {decision: allow, rule: customer-reads-own-orders}
+`), 0o600)
+	code, out, _ := runCmd(t, "policy", "test", filepath.Join(dir, "cases.yaml"))
+	want := "--- FAIL: wrong expectation\n    got deny by the default, want allow by rule customer-reads-own-orders\nFAIL\t" + filepath.Join(dir, "cases.yaml") + "\t1 of 1 cases failed\n"
+	if code != 1 || out != want {
+		t.Errorf("exit %d, output:\n%s\nwant:\n%s", code, out, want)
+	}
+	os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("rules:\n  - name: r\n    action: allow\n    when: user.sub ==\n"), 0o600)
+	code, _, errs := runCmd(t, "policy", "check", filepath.Join(dir, "bad.yaml"))
+	if code != 1 || !strings.Contains(errs, `policy.rules[0].when (rule "r"): 1:12: unexpected end of expression, expected a value`) {
+		t.Errorf("check of a bad policy: %d %q", code, errs)
+	}
+}
