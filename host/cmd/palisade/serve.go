@@ -164,6 +164,8 @@ func printDemo(w io.Writer, listener string, admin net.Addr, idp *demo.IDP) {
 		other, _ := idp.Token("alice", "another-app", time.Hour, nil)
 		fmt.Fprintf(w, "  TOKEN=%s\n", alice)
 		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer $TOKEN\" http://%s/orders   # 200: the app sees x-palisade-user: alice\n", listener)
+		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer $TOKEN\" http://%s/customers/alice/orders/1   # 200 by rule own-orders\n", listener)
+		fmt.Fprintf(w, "  curl -s -i -H \"Authorization: Bearer $TOKEN\" http://%s/customers/bob/orders/1   # 403 policy_denied\n", listener)
 		fmt.Fprintf(w, "  curl -s -i http://%s/orders                                  # 401 token_missing\n", listener)
 		fmt.Fprintf(w, "  curl -s -i -H 'Authorization: Bearer %s' http://%s/orders   # 401 expired\n", expired, listener)
 		fmt.Fprintf(w, "  curl -s -i -H 'Authorization: Bearer %s' http://%s/orders   # 401 wrong_audience\n", other, listener)
