@@ -131,21 +131,18 @@ func keyValue(mem api.Memory, p []uint64) (k, v string, ok bool) {
 // key_data, key_size, value_data, value_size): appends a pair, keeping
 // existing values of the key.
 func proxyAddHeaderMapValue(vm *VM, mem api.Memory, p []uint64) status {
-	m, st := vm.writableMap(uint32(p[0]))
-	if st != statusOK {
-		return st
-	}
-	k, v, ok := keyValue(mem, p)
-	if !ok {
-		return statusInvalidMemoryAccess
-	}
-	*m = m.add(k, v)
-	return statusOK
+	return vm.editMap(mem, p, Headers.add)
 }
 
 // proxyReplaceHeaderMapValue implements proxy_replace_header_map_value:
 // the key ends up with exactly this one value.
 func proxyReplaceHeaderMapValue(vm *VM, mem api.Memory, p []uint64) status {
+	return vm.editMap(mem, p, Headers.replace)
+}
+
+// editMap applies edit(key, value) to the map the add and replace
+// functions name.
+func (vm *VM) editMap(mem api.Memory, p []uint64, edit func(Headers, string, string) Headers) status {
 	m, st := vm.writableMap(uint32(p[0]))
 	if st != statusOK {
 		return st
@@ -154,7 +151,7 @@ func proxyReplaceHeaderMapValue(vm *VM, mem api.Memory, p []uint64) status {
 	if !ok {
 		return statusInvalidMemoryAccess
 	}
-	*m = m.replace(k, v)
+	*m = edit(*m, k, v)
 	return statusOK
 }
 

@@ -15,9 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/palisade-wasm/palisade/host"
 	"github.com/palisade-wasm/palisade/host/envoyconfig"
-	"github.com/palisade-wasm/palisade/host/gateway"
 	"github.com/palisade-wasm/palisade/host/hosttest"
 )
 
@@ -206,20 +204,8 @@ func startGateway(t *testing.T, yaml string, port int) proxyUnderTest {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{CacheDir: hosttest.CacheDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := gateway.New(ctx, gateway.Options{Config: cfg, Runtime: rt, VMs: 2,
-		PluginLog: func(l host.LogLevel, msg string) { t.Logf("plugin %s: %s", l, msg) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := g.Start(); err != nil {
-		t.Fatal(err)
-	}
-	return proxyUnderTest{addr: g.Addrs()[0].String(), stop: func() { g.Close(); rt.Close(ctx) }}
+	g := runGateway(t, cfg, 2)
+	return proxyUnderTest{addr: g.Addrs()[0].String(), stop: func() {}}
 }
 
 // startEnvoy runs the same configuration in a real Envoy; it skips, saying

@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -10,11 +9,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/palisade-wasm/palisade/host"
-	"github.com/palisade-wasm/palisade/host/envoyconfig"
-	"github.com/palisade-wasm/palisade/host/gateway"
-	"github.com/palisade-wasm/palisade/host/hosttest"
 )
 
 // Opaque tokens checked with an RFC 7662 introspection endpoint on
@@ -46,34 +40,9 @@ func TestIntrospection(t *testing.T) {
 	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok:"+r.Header.Get("X-Palisade-User")) }))
 	defer app.Close()
 
-	wasm, err := hosttest.WasmPath()
-	if err != nil {
-		t.Fatal(err)
-	}
 	plugin := `{"providers":[{"name":"as","audiences":["orders"],
 		"introspection":{"cluster":"as","path":"/introspect","client_id":"palisade","client_secret":"s3cret","timeout_seconds":1}}]}`
-	cfg := &envoyconfig.Config{
-		Listeners: []envoyconfig.Listener{{Name: "in", Address: envoyconfig.Address{Host: "127.0.0.1"}, IdleTimeout: time.Minute,
-			MaxRequestHeadersKB: 60,
-			Routes:              []envoyconfig.Route{{Domains: []string{"*"}, Prefix: "/", Cluster: "app", Timeout: 5 * time.Second}},
-			Wasm:                &envoyconfig.WasmFilter{Name: "palisade", ModulePath: wasm, Configuration: []byte(plugin)}}},
-		Clusters: map[string]envoyconfig.Cluster{
-			"app": {Name: "app", ConnectTimeout: time.Second, Endpoints: []envoyconfig.Address{{Host: "127.0.0.1", Port: port(app)}}},
-			"as":  {Name: "as", ConnectTimeout: time.Second, Endpoints: []envoyconfig.Address{{Host: "127.0.0.1", Port: port(endpoint)}}},
-		},
-	}
-	ctx := context.Background()
-	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{CacheDir: hosttest.CacheDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close(ctx)
-	g, err := gateway.New(ctx, gateway.Options{Config: cfg, Runtime: rt, VMs: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g.Start()
-	defer g.Close()
+	g := runGateway(t, wasmConfig(t, plugin, map[string]int{"app": port(app), "as": port(endpoint)}), 1)
 	url := "http://" + g.Addrs()[0].String() + "/orders"
 
 	tests := []struct {

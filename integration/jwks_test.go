@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net"
@@ -13,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/palisade-wasm/palisade/host"
-	"github.com/palisade-wasm/palisade/host/envoyconfig"
 	"github.com/palisade-wasm/palisade/host/gateway"
 	"github.com/palisade-wasm/palisade/host/hosttest"
 )
@@ -66,37 +63,9 @@ func jwksOf(issuers ...*hosttest.Issuer) string {
 }
 
 func jwksGateway(t *testing.T, idpPort, appPort int) *gateway.Gateway {
-	wasm, err := hosttest.WasmPath()
-	if err != nil {
-		t.Fatal(err)
-	}
 	plugin := `{"providers":[{"name":"idp","issuer":"https://idp.example","audiences":["orders"],
 		"remote_jwks":{"cluster":"idp","path":"/jwks.json","timeout_seconds":2,"cache_duration_seconds":300,"refetch_interval_seconds":1}}]}`
-	cfg := &envoyconfig.Config{
-		Listeners: []envoyconfig.Listener{{Name: "in", Address: envoyconfig.Address{Host: "127.0.0.1"}, IdleTimeout: time.Minute,
-			MaxRequestHeadersKB: 60,
-			Routes:              []envoyconfig.Route{{Domains: []string{"*"}, Prefix: "/", Cluster: "app", Timeout: 5 * time.Second}},
-			Wasm:                &envoyconfig.WasmFilter{Name: "palisade", RootID: "palisade", VMID: "palisade", ModulePath: wasm, Configuration: []byte(plugin)}}},
-		Clusters: map[string]envoyconfig.Cluster{
-			"app": {Name: "app", ConnectTimeout: time.Second, Endpoints: []envoyconfig.Address{{Host: "127.0.0.1", Port: appPort}}},
-			"idp": {Name: "idp", ConnectTimeout: time.Second, Endpoints: []envoyconfig.Address{{Host: "127.0.0.1", Port: idpPort}}},
-		},
-	}
-	ctx := context.Background()
-	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{CacheDir: hosttest.CacheDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := gateway.New(ctx, gateway.Options{Config: cfg, Runtime: rt, VMs: 2, PauseTimeout: 10 * time.Second,
-		PluginLog: func(l host.LogLevel, msg string) { t.Logf("plugin %s: %s", l, msg) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := g.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { g.Close(); rt.Close(ctx) })
-	return g
+	return runGateway(t, wasmConfig(t, plugin, map[string]int{"app": appPort, "idp": idpPort}), 2)
 }
 
 func call(t *testing.T, url, token string) (int, string) {

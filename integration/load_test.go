@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"context"
 	"io"
 	"net"
 	"net/http"
@@ -13,11 +12,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/palisade-wasm/palisade/host"
-	"github.com/palisade-wasm/palisade/host/envoyconfig"
-	"github.com/palisade-wasm/palisade/host/gateway"
-	"github.com/palisade-wasm/palisade/host/hosttest"
 )
 
 // loadCase is one kind of request in the mix, with the answer it must get.
@@ -63,7 +57,7 @@ func TestLoad(t *testing.T) {
 		io.WriteString(w, "ok")
 	}))
 	defer up.Close()
-	g := loadGateway(t, up.Listener.Addr().(*net.TCPAddr).Port)
+	g := runGateway(t, wasmConfig(t, `{"service":{"trust_domains":["shop.example"]}}`, map[string]int{"app": up.Listener.Addr().(*net.TCPAddr).Port}), 0)
 	base := "http://" + g.Addrs()[0].String()
 
 	type sample struct {
@@ -184,34 +178,4 @@ func checkPlateau[S any](t *testing.T, what string, samples []S, v func(S) uint6
 	if last > first+slack {
 		t.Errorf("%s keeps growing: %d bytes after warm-up, %d at the end", what, first, last)
 	}
-}
-
-func loadGateway(t *testing.T, upPort int) *gateway.Gateway {
-	wasm, err := hosttest.WasmPath()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := &envoyconfig.Config{
-		Listeners: []envoyconfig.Listener{{Name: "in", Address: envoyconfig.Address{Host: "127.0.0.1"},
-			UseRemoteAddress: true, IdleTimeout: time.Minute, MaxRequestHeadersKB: 60,
-			Routes: []envoyconfig.Route{{Domains: []string{"*"}, Prefix: "/", Cluster: "app", Timeout: 5 * time.Second}},
-			Wasm: &envoyconfig.WasmFilter{Name: "palisade", RootID: "palisade", VMID: "palisade", ModulePath: wasm,
-				Configuration: []byte(`{"service":{"trust_domains":["shop.example"]}}`)}}},
-		Clusters: map[string]envoyconfig.Cluster{"app": {Name: "app", ConnectTimeout: time.Second,
-			Endpoints: []envoyconfig.Address{{Host: "127.0.0.1", Port: upPort}}}},
-	}
-	ctx := context.Background()
-	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{CacheDir: hosttest.CacheDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := gateway.New(ctx, gateway.Options{Config: cfg, Runtime: rt})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := g.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { g.Close(); rt.Close(ctx) })
-	return g
 }

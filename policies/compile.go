@@ -378,17 +378,7 @@ func (c *compiler) compileHas(sel *node) (eval, error) {
 	// The parent is evaluated (an error there, a missing intermediate
 	// claim, is an error of has(), as in CEL), then the key looked up.
 	if parent, ok, err := c.attribute(sel.target); ok && err == nil {
-		key := gjsonKey(sel.name)
-		return func(r *Request) value {
-			p := parent(r)
-			if p.k == kError {
-				return p
-			}
-			if !p.isMap() {
-				return errNoSuchOverload
-			}
-			return boolVal(p.j.Get(key).Exists())
-		}, nil
+		return hasKey(parent, gjsonKey(sel.name)), nil
 	}
 	// Map-valued groups (request.headers, request.query, path) have no
 	// value of their own: the full attribute says whether the key is there.
@@ -411,17 +401,21 @@ func (c *compiler) compileHas(sel *node) (eval, error) {
 	if err != nil {
 		return nil, err
 	}
-	key := gjsonKey(sel.name)
+	return hasKey(x, gjsonKey(sel.name)), nil
+}
+
+// hasKey tests whether the map parent evaluates to holds key.
+func hasKey(parent eval, key string) eval {
 	return func(r *Request) value {
-		v := x(r)
-		if v.k == kError {
-			return v
+		p := parent(r)
+		if p.k == kError {
+			return p
 		}
-		if !v.isMap() {
+		if !p.isMap() {
 			return errNoSuchOverload
 		}
-		return boolVal(v.j.Get(key).Exists())
-	}, nil
+		return boolVal(p.j.Get(key).Exists())
+	}
 }
 
 func (c *compiler) compileCall(n *node) (eval, error) {

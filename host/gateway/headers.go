@@ -58,8 +58,13 @@ func requestHeaders(r *http.Request, scheme string) host.Headers {
 		[2]string{":method", r.Method},
 		[2]string{":scheme", scheme},
 	)
-	conn := r.Header.Values("Connection")
-	for k, vs := range r.Header {
+	return appendForwardable(h, r.Header)
+}
+
+// appendForwardable appends every forwardable header of src, lower-cased.
+func appendForwardable(h host.Headers, src http.Header) host.Headers {
+	conn := src.Values("Connection")
+	for k, vs := range src {
 		lk := strings.ToLower(k)
 		if !forwardable(lk, conn) {
 			continue
@@ -75,17 +80,7 @@ func requestHeaders(r *http.Request, scheme string) host.Headers {
 func responseHeaders(resp *http.Response) host.Headers {
 	h := make(host.Headers, 0, 1+len(resp.Header))
 	h = append(h, [2]string{":status", strconv.Itoa(resp.StatusCode)})
-	conn := resp.Header.Values("Connection")
-	for k, vs := range resp.Header {
-		lk := strings.ToLower(k)
-		if !forwardable(lk, conn) {
-			continue
-		}
-		for _, v := range vs {
-			h = append(h, [2]string{lk, v})
-		}
-	}
-	return h
+	return appendForwardable(h, resp.Header)
 }
 
 // toHTTP copies proxy-wasm headers into an http.Header, leaving out

@@ -31,20 +31,13 @@ func runInspect(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: palisade inspect [--config FILE] [--cache DIR] MODULE.wasm")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return 2
-	}
-	wasm, err := os.ReadFile(fs.Arg(0))
-	if err != nil {
-		fmt.Fprintf(stderr, "palisade inspect: %v\n", err)
-		return 1
+	wasm, code, ok := moduleArg(fs, args, stderr)
+	if !ok {
+		return code
 	}
 	var cfg []byte
 	if *cfgPath != "" {
+		var err error
 		if cfg, err = os.ReadFile(*cfgPath); err != nil {
 			fmt.Fprintf(stderr, "palisade inspect: %v\n", err)
 			return 1

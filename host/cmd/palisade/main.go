@@ -3,6 +3,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -51,4 +52,22 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
 	}
+}
+
+// moduleArg parses a command's flags and its one MODULE.wasm argument and
+// reads the module; ok false means the exit status is code.
+func moduleArg(fs *flag.FlagSet, args []string, stderr io.Writer) (wasm []byte, code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		return nil, 2, false
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return nil, 2, false
+	}
+	wasm, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		fmt.Fprintf(stderr, "palisade %s: %v\n", fs.Name(), err)
+		return nil, 1, false
+	}
+	return wasm, 0, true
 }

@@ -26,17 +26,9 @@ func runOCI(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: palisade oci [-o FILE] [-tag TAG] MODULE.wasm")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return 2
-	}
-	wasm, err := os.ReadFile(fs.Arg(0))
-	if err != nil {
-		fmt.Fprintf(stderr, "palisade oci: %v\n", err)
-		return 1
+	wasm, code, ok := moduleArg(fs, args, stderr)
+	if !ok {
+		return code
 	}
 	ann := map[string]string{
 		"org.opencontainers.image.title":       "palisade",
