@@ -19,6 +19,11 @@ type Config struct {
 	Realm string
 	// Service says where the calling workload's identity comes from.
 	Service Service
+	// Thing says where the device's identity comes from.
+	Thing Thing
+	// UserProviders and ThingProvider split Providers by role.
+	UserProviders []*provider.Provider
+	ThingProvider *provider.Provider
 	// Headers names the identity headers sent upstream.
 	Headers Headers
 	// Providers verify users' tokens, chosen by the token's issuer.
@@ -99,6 +104,8 @@ func Parse(raw []byte) (*Config, error) {
 			return parseRealm("realm", v, &c.Realm)
 		case "service":
 			return parseService("service", v, &c.Service)
+		case "thing":
+			return parseThing("thing", v, &c.Thing)
 		case "headers":
 			return parseHeaders("headers", v, &c.Headers)
 		case "providers":
@@ -131,8 +138,22 @@ func Parse(raw []byte) (*Config, error) {
 	if err := c.Headers.validate(); err != nil {
 		return nil, err
 	}
+	c.UserProviders = c.Providers
+	if name := c.Thing.Provider; name != "" {
+		c.UserProviders = nil
+		for _, p := range c.Providers {
+			if p.Name == name {
+				c.ThingProvider = p
+			} else {
+				c.UserProviders = append(c.UserProviders, p)
+			}
+		}
+		if c.ThingProvider == nil {
+			return nil, &Error{Path: "thing.provider", Msg: "names no provider in providers"}
+		}
+	}
 	if !requireUserSet {
-		c.RequireUser = len(c.Providers) > 0 && c.Policy == nil
+		c.RequireUser = len(c.UserProviders) > 0 && c.Policy == nil
 	}
 	c.finish()
 	return c, nil

@@ -31,6 +31,9 @@ func (h *httpContext) decide() bool {
 		r.User = policies.Principal{Authenticated: true, Subject: u.Claims.Subject, Issuer: u.Claims.Issuer,
 			Provider: u.Provider.Name, Audience: u.Claims.Audience, Scope: u.Claims.Scope, Claims: u.Payload}
 	}
+	if th := h.thing; th.authenticated {
+		r.Thing = policies.Principal{Authenticated: true, Subject: th.id, Claims: th.claims}
+	}
 	if s := h.service; s.authenticated {
 		ns, sa, _ := s.id.Kubernetes()
 		r.Service = policies.Service{Authenticated: true, ID: s.id.String(), TrustDomain: s.id.TrustDomain(), Namespace: ns, ServiceAccount: sa}

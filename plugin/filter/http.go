@@ -22,6 +22,7 @@ type httpContext struct {
 
 	requestID string
 	service   serviceIdentity
+	thing     thingIdentity
 	req       request
 	path      string // normalized, without the query
 	query     string
@@ -80,6 +81,9 @@ func (h *httpContext) OnHttpRequestHeaders(int, bool) types.Action {
 		return p.failClosed()
 	}
 	h.service = h.resolveService(req)
+	if h.resolveThing(req) {
+		return types.ActionPause
+	}
 	switch h.resolveUser(req) {
 	case userAnswer:
 		if !h.audited {
@@ -130,6 +134,12 @@ func (h *httpContext) allow() types.Action {
 	if hc.Decision != "" && h.rule != "" {
 		if err := abi.ReplaceHttpRequestHeader(hc.Decision, h.rule); err != nil {
 			h.plugin.log.error("set decision header: " + err.Error())
+			return h.plugin.failClosed()
+		}
+	}
+	if hc.Thing != "" && h.thing.authenticated {
+		if err := abi.ReplaceHttpRequestHeader(hc.Thing, h.thing.id); err != nil {
+			h.plugin.log.error("set thing header: " + err.Error())
 			return h.plugin.failClosed()
 		}
 	}

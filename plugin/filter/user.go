@@ -28,10 +28,10 @@ const (
 // the stream when the provider's keys must first be fetched.
 func (h *httpContext) resolveUser(req request) userStage {
 	cfg := h.cfg
-	if len(cfg.Providers) == 0 {
+	if len(cfg.UserProviders) == 0 {
 		return userDone
 	}
-	found, ok, err := provider.Find(cfg.Providers, req.headers, req.query())
+	found, ok, err := provider.Find(cfg.UserProviders, req.headers, req.query())
 	if err != nil {
 		h.deny401(provider.Reason(err), false)
 		return userAnswer
@@ -45,14 +45,14 @@ func (h *httpContext) resolveUser(req request) userStage {
 	}
 	h.found = found
 	now := time.Now()
-	if id, hit := h.plugin.cache.Get(found.Token, now); hit {
+	if id, hit := h.plugin.cache.Get(found.Token, now); hit && id.Provider != cfg.ThingProvider {
 		h.plugin.metrics.cacheHits.Increment(1)
 		h.user = id
 		return userDone
 	}
 	// Another VM may have verified it: the proxy-wide cache.
 	if b, _, err := abi.GetSharedData(provider.SharedKey(h.plugin.fingerprint, found.Token)); err == nil {
-		if id, ok := provider.DecodeIdentity(b, found.Token, cfg.Providers, now); ok {
+		if id, ok := provider.DecodeIdentity(b, found.Token, cfg.UserProviders, now); ok {
 			h.plugin.metrics.sharedHits.Increment(1)
 			h.plugin.cache.Put(found.Token, id, now)
 			h.user = id
@@ -60,7 +60,7 @@ func (h *httpContext) resolveUser(req request) userStage {
 		}
 	}
 	if !provider.IsJWS(found.Token) {
-		if p := provider.Introspector(cfg.Providers); p != nil {
+		if p := provider.Introspector(cfg.UserProviders); p != nil {
 			return h.introspect(p)
 		}
 	}
@@ -69,7 +69,7 @@ func (h *httpContext) resolveUser(req request) userStage {
 		h.deny401(provider.Reason(err), false)
 		return userAnswer
 	}
-	p, err := provider.Choose(cfg.Providers, t)
+	p, err := provider.Choose(cfg.UserProviders, t)
 	if err != nil {
 		h.deny401(provider.Reason(err), false)
 		return userAnswer
