@@ -1,0 +1,54 @@
+package config
+
+import (
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/tidwall/gjson"
+)
+
+// The published schema and the parser must know the same fields: every
+// object in the schema with closed properties is compared with what Parse
+// accepts, by trying each name the schema lists and one it does not.
+func TestSchemaMatchesParser(t *testing.T) {
+	b, err := os.ReadFile("schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !gjson.ValidBytes(b) {
+		t.Fatal("schema.json is not JSON")
+	}
+	schema := gjson.ParseBytes(b)
+	names := func(r gjson.Result) []string {
+		var out []string
+		r.Get("properties").ForEach(func(k, _ gjson.Result) bool { out = append(out, k.String()); return true })
+		sort.Strings(out)
+		return out
+	}
+	// Sections of the document: schema object -> a document placing a
+	// field named %s there, with a value the parser may refuse but never
+	// as an unknown field.
+	sections := map[string]string{
+		"":                                   `{"%s": null}`,
+		"properties.service":                 `{"service": {"%s": null}}`,
+		"properties.service.properties.xfcc": `{"service": {"xfcc": {"%s": null}}}`,
+		"properties.thing":                   `{"thing": {"%s": null}}`,
+		"properties.headers":                 `{"headers": {"%s": null}}`,
+		"$defs.provider":                     `{"providers": [{"name": "p", "secret": "` + strings.Repeat("A", 44) + `", "%s": null}]}`,
+	}
+	for path, doc := range sections {
+		obj := schema
+		if path != "" {
+			obj = schema.Get(strings.ReplaceAll(path, "$", `\$`))
+		}
+		for _, name := range append(names(obj), "not_a_field") {
+			_, err := Parse([]byte(strings.Replace(doc, "%s", name, 1)))
+			unknown := err != nil && strings.Contains(err.Error(), "unknown field")
+			if unknown != (name == "not_a_field") {
+				t.Errorf("%s.%s: schema and parser disagree (parser says %v)", path, name, err)
+			}
+		}
+	}
+}
