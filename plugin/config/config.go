@@ -24,6 +24,9 @@ type Config struct {
 	// UserProviders and ThingProvider split Providers by role.
 	UserProviders []*provider.Provider
 	ThingProvider *provider.Provider
+	// TokenHeaders are the header names any user provider reads tokens
+	// from (cookie included when cookies are a source).
+	TokenHeaders NameSet
 	// Headers names the identity headers sent upstream.
 	Headers Headers
 	// Providers verify users' tokens, chosen by the token's issuer.
@@ -155,6 +158,18 @@ func Parse(raw []byte) (*Config, error) {
 	if !requireUserSet {
 		c.RequireUser = len(c.UserProviders) > 0 && c.Policy == nil
 	}
+	var tokenHeaders []string
+	for _, p := range c.UserProviders {
+		for _, s := range p.Sources {
+			switch s.Kind {
+			case provider.FromHeader:
+				tokenHeaders = append(tokenHeaders, s.Name)
+			case provider.FromCookie:
+				tokenHeaders = append(tokenHeaders, "cookie")
+			}
+		}
+	}
+	c.TokenHeaders = NewNameSet(tokenHeaders)
 	c.finish()
 	return c, nil
 }

@@ -31,7 +31,7 @@ func (h *httpContext) resolveUser(req request) userStage {
 	if len(cfg.UserProviders) == 0 {
 		return userDone
 	}
-	found, ok, err := provider.Find(cfg.UserProviders, req.headers, req.query())
+	found, ok, err := provider.FindIn(cfg.UserProviders, req.headers, req.query(), cfg.TokenHeaders.Contains)
 	if err != nil {
 		h.deny401(provider.Reason(err), false)
 		return userAnswer

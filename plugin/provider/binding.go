@@ -24,7 +24,13 @@ func (id *Identity) BindingApplies() bool {
 	case BindingRequired:
 		return true
 	}
-	return gjson.GetBytes(id.Payload, `cnf.x5t#S256`).Exists()
+	if !id.bindingChecked {
+		// An identity is used by one VM at a time (the plugin's caches
+		// are per VM), so this memo needs no lock.
+		id.bound = gjson.GetBytes(id.Payload, `cnf.x5t#S256`).Exists()
+		id.bindingChecked = true
+	}
+	return id.bound
 }
 
 // CheckBinding applies RFC 8705 to a verified identity: a token whose

@@ -70,6 +70,13 @@ type Found struct {
 // none; a request carrying two different tokens is ambiguous and gets
 // ErrTwoTokens (which token would the upstream believe?).
 func Find(providers []*Provider, headers [][2]string, query string) (Found, bool, error) {
+	return FindIn(providers, headers, query, nil)
+}
+
+// FindIn is Find with a prefilter: headers whose name wanted reports false
+// are skipped without comparing them with every source (the plugin builds
+// wanted once per configuration).
+func FindIn(providers []*Provider, headers [][2]string, query string, wanted func(string) bool) (Found, bool, error) {
 	var got Found
 	ok := false
 	add := func(tok string, s Source) error {
@@ -89,7 +96,7 @@ func Find(providers []*Provider, headers [][2]string, query string) (Found, bool
 			switch s.Kind {
 			case FromHeader:
 				for _, kv := range headers {
-					if kv[0] != s.Name {
+					if wanted != nil && !wanted(kv[0]) || kv[0] != s.Name {
 						continue
 					}
 					v := kv[1]
@@ -105,7 +112,7 @@ func Find(providers []*Provider, headers [][2]string, query string) (Found, bool
 				}
 			case FromCookie:
 				for _, kv := range headers {
-					if kv[0] == "cookie" {
+					if (wanted == nil || wanted(kv[0])) && kv[0] == "cookie" {
 						if err := add(cookie(kv[1], s.Name), s); err != nil {
 							return Found{}, false, err
 						}

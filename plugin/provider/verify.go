@@ -43,6 +43,9 @@ type Identity struct {
 	Payload []byte
 	// Expiry bounds how long the identity may be cached.
 	Expiry time.Time
+	// bindingChecked and bound cache whether the payload carries a
+	// certificate binding (cnf.x5t#S256): read once, not per request.
+	bindingChecked, bound bool
 }
 
 // Choose returns the provider whose issuer the token names (read before
