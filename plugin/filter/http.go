@@ -111,6 +111,15 @@ func (h *httpContext) finish() types.Action {
 			}
 		}
 	}
+	if h.user != nil {
+		if err := h.checkDPoP(); err != nil {
+			h.user = nil
+			h.denyDPoP(err)
+			if !h.audited {
+				return types.ActionPause
+			}
+		}
+	}
 	if !h.decide() {
 		return types.ActionPause
 	}

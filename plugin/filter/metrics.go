@@ -22,6 +22,7 @@ type metrics struct {
 	jwksFailures    abi.MetricCounter
 	denied          abi.MetricCounter
 	auditMatched    abi.MetricCounter
+	dpopReplays     abi.MetricCounter
 }
 
 func defineMetrics() metrics {
@@ -43,5 +44,6 @@ func defineMetrics() metrics {
 		jwksFailures:    abi.DefineCounterMetric("palisade_jwks_fetch_failures_total"),
 		denied:          abi.DefineCounterMetric("palisade_denied_total"),
 		auditMatched:    abi.DefineCounterMetric("palisade_audit_rules_matched_total"),
+		dpopReplays:     abi.DefineCounterMetric("palisade_dpop_replays_total"),
 	}
 }

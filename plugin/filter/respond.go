@@ -14,6 +14,8 @@ type answer struct {
 	// request carried no credentials: RFC 6750 section 3.1 says then to
 	// send no error code).
 	challenge string
+	// scheme is the challenge's auth scheme: Bearer unless DPoP.
+	scheme string
 }
 
 func badRequest(reason string) answer { return answer{status: 400, err: "bad_request", reason: reason} }
@@ -35,7 +37,11 @@ func (h *httpContext) answer(a answer) types.Action {
 	body := `{"error":"` + a.err + `","reason":"` + a.reason + `","request_id":"` + h.requestID + `"}`
 	headers := [][2]string{{"content-type", "application/json"}, {"cache-control", "no-store"}}
 	if a.status == 401 {
-		v := `Bearer realm="` + h.cfg.Realm + `"`
+		scheme := a.scheme
+		if scheme == "" {
+			scheme = "Bearer"
+		}
+		v := scheme + ` realm="` + h.cfg.Realm + `"`
 		if a.challenge != "" {
 			v += `, error="` + a.challenge + `", error_description="` + a.reason + `"`
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/palisade-wasm/palisade/plugin/config"
+	"github.com/palisade-wasm/palisade/plugin/dpop"
 	"github.com/palisade-wasm/palisade/plugin/internal/abi"
 	"github.com/palisade-wasm/palisade/plugin/jwt"
 	"github.com/palisade-wasm/palisade/plugin/provider"
@@ -176,6 +177,12 @@ func (h *httpContext) setUserHeaders() error {
 		}
 	}
 	if !id.Provider.Forward && h.found.Source.Kind == provider.FromHeader {
+		if usesDPoPScheme(h.found) {
+			// The proof is for this hop only, like the token.
+			if err := abi.RemoveHttpRequestHeader("dpop"); err != nil {
+				return err
+			}
+		}
 		return abi.RemoveHttpRequestHeader(h.found.Source.Name)
 	}
 	return nil
@@ -194,6 +201,28 @@ func (h *httpContext) deny401(reason string, missing bool) {
 		return
 	}
 	h.answer(unauthorized(reason, missing))
+}
+
+// denyDPoP is deny401 for a DPoP failure: the challenge names the DPoP
+// scheme, and error invalid_dpop_proof when the proof itself is at fault
+// (RFC 9449 section 7.1).
+func (h *httpContext) denyDPoP(err error) {
+	reason := dpop.Reason(err)
+	h.plugin.metrics.unauthenticated.Increment(1)
+	if h.plugin.log.enabled(config.LevelDebug) {
+		h.plugin.log.debug("decision unauthenticated reason=" + reason + " request_id=" + h.requestID)
+	}
+	if h.cfg.Mode == config.ModeAudit {
+		h.plugin.metrics.auditDenied.Increment(1)
+		h.audited = true
+		return
+	}
+	a := unauthorized(reason, false)
+	a.scheme = "DPoP"
+	if dpop.ProofError(err) {
+		a.challenge = "invalid_dpop_proof"
+	}
+	h.answer(a)
 }
 
 // share offers a verified identity to the other VMs of the proxy, for as

@@ -103,6 +103,17 @@ func num(v []byte, name string) ([]byte, bool) {
 	return b, err == nil
 }
 
+// ParseKey reads one public JWK (a DPoP proof's jwk header), with the
+// checks a key of a set gets: no private members, a supported type and
+// curve, RSA of 2048 bits or more, a point on its curve.
+func ParseKey(jwk []byte) (*jwt.Key, error) {
+	k, why := parseKey(jwk)
+	if k == nil {
+		return nil, errors.New("jwk " + why)
+	}
+	return k, nil
+}
+
 // parseKey returns the key, or nil and why it was left out.
 func parseKey(v []byte) (*jwt.Key, string) {
 	for _, private := range []string{"d", "p", "q", "dp", "dq", "qi", "k"} {

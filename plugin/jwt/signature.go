@@ -8,6 +8,14 @@ import (
 	"math/big"
 )
 
+// VerifyWith reports whether k verifies t's signature: k must fit t's
+// algorithm (type, curve, alg, use and key_ops), and HMAC is never
+// verified this way. For keys a token brings itself (a DPoP proof's jwk),
+// whose trust comes from elsewhere.
+func (t *Token) VerifyWith(k *Key) bool {
+	return k != nil && !t.Alg.IsHMAC() && k.fits(t.Alg) && t.verifySignature(k)
+}
+
 // verifySignature checks the token's signature with key k (which fits the
 // token's algorithm).
 func (t *Token) verifySignature(k *Key) bool {

@@ -22,6 +22,10 @@ type Token struct {
 	// Payload is the decoded claims set: a JSON object, checked by
 	// checkJSON. Its claims are trusted only after Verify.
 	Payload []byte
+	// Header is the decoded protected header, for the header members the
+	// parser leaves alone (a DPoP proof's jwk); keys for ordinary tokens
+	// never come from it.
+	Header []byte
 
 	signingInput string
 	signature    []byte
@@ -71,7 +75,7 @@ func parseJWS(raw string) (*Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Token{Raw: raw, signingInput: raw[:second]}
+	t := &Token{Raw: raw, Header: header, signingInput: raw[:second]}
 	// The header first: an unsigned token ("alg": "none", empty
 	// signature) is refused for its algorithm.
 	if err := t.parseHeader(header); err != nil {

@@ -60,3 +60,14 @@ func (id *Identity) CheckBinding(peerDigest string) error {
 	}
 	return nil
 }
+
+// DPoPKey returns the token's cnf.jkt, the thumbprint of the key a DPoP
+// proof must be signed with (RFC 9449 section 6), or "" for a token not
+// bound that way. Read once per identity.
+func (id *Identity) DPoPKey() string {
+	if !id.jktChecked {
+		id.jkt = gjson.GetBytes(id.Payload, "cnf.jkt").String()
+		id.jktChecked = true
+	}
+	return id.jkt
+}

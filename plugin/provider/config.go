@@ -36,7 +36,38 @@ type Provider struct {
 	// one, BindingIgnored never checks (only for proxies behind which
 	// the client certificate is not visible).
 	CertificateBound Binding
+	// DPoP is how RFC 9449 proof-of-possession tokens are treated.
+	DPoP DPoP
 }
+
+// DPoP configures a provider's DPoP checks. In DPoPOptional (the default)
+// a token may come with the DPoP scheme and a proof, or as a plain bearer
+// token when it is not bound (no cnf.jkt); DPoPRequired accepts only
+// bound tokens with a proof; DPoPDisabled ignores DPoP altogether.
+type DPoP struct {
+	Mode DPoPMode
+	// MaxAge bounds a proof's age (iat); proofs are refused as replays
+	// within it. The provider's clock skew applies too.
+	MaxAge time.Duration
+	// Algorithms accepted for proofs; nil means every asymmetric one.
+	Algorithms []jwt.Alg
+}
+
+// DPoPMode is a provider's DPoP mode.
+type DPoPMode uint8
+
+// The DPoP modes.
+const (
+	DPoPOptional DPoPMode = iota
+	DPoPRequired
+	DPoPDisabled
+)
+
+// DefaultDPoPMaxAge is a proof's default lifetime.
+const DefaultDPoPMaxAge = 60 * time.Second
+
+// dpopSource is where a DPoP-bound token is sent (RFC 9449 section 7.1).
+var dpopSource = Source{Kind: FromHeader, Name: "authorization", Prefix: "DPoP "}
 
 // Binding is a provider's certificate-binding mode.
 type Binding uint8
@@ -142,6 +173,12 @@ func parseProvider(v gjson.Result, path string) (*Provider, error) {
 	if len(p.Sources) == 0 {
 		p.Sources = []Source{{Kind: FromHeader, Name: "authorization", Prefix: "Bearer "}}
 	}
+	if p.DPoP.MaxAge == 0 {
+		p.DPoP.MaxAge = DefaultDPoPMaxAge
+	}
+	if p.DPoP.Mode != DPoPDisabled && !p.hasSource(dpopSource) {
+		p.Sources = append(p.Sources, dpopSource)
+	}
 	return p, nil
 }
 
@@ -240,9 +277,67 @@ func (p *Provider) field(key, fp string, f gjson.Result) error {
 				err = &Error{fp, "must be one of optional, required, ignored"}
 			}
 		}
+	case "dpop":
+		err = p.DPoP.parse(f, fp)
 	default:
 		return &Error{fp, "unknown field"}
 	}
+	return err
+}
+
+func (p *Provider) hasSource(s Source) bool {
+	for _, x := range p.Sources {
+		if x.Kind == s.Kind && x.Name == s.Name && strings.EqualFold(x.Prefix, s.Prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *DPoP) parse(f gjson.Result, fp string) error {
+	if !f.IsObject() {
+		return &Error{fp, "must be an object"}
+	}
+	var err error
+	f.ForEach(func(k, v gjson.Result) bool {
+		kp := fp + "." + k.Str
+		switch k.Str {
+		case "mode":
+			switch v.Str {
+			case "optional":
+				d.Mode = DPoPOptional
+			case "required":
+				d.Mode = DPoPRequired
+			case "disabled":
+				d.Mode = DPoPDisabled
+			default:
+				err = &Error{kp, "must be one of optional, required, disabled"}
+			}
+		case "max_age_seconds":
+			if v.Type != gjson.Number || v.Num < 1 || v.Num > 3600 {
+				err = &Error{kp, "must be a number of seconds from 1 to 3600"}
+				break
+			}
+			d.MaxAge = time.Duration(v.Num * float64(time.Second))
+		case "algorithms":
+			names, lerr := strList(v, kp)
+			if lerr != nil {
+				err = lerr
+				break
+			}
+			for i, n := range names {
+				a, ok := jwt.ParseAlg(n)
+				if !ok || a.IsHMAC() {
+					err = &Error{kp + "[" + strconv.Itoa(i) + "]", "is not an asymmetric signature algorithm"}
+					break
+				}
+				d.Algorithms = append(d.Algorithms, a)
+			}
+		default:
+			err = &Error{kp, "unknown field"}
+		}
+		return err == nil
+	})
 	return err
 }
 

@@ -46,6 +46,9 @@ type Identity struct {
 	// bindingChecked and bound cache whether the payload carries a
 	// certificate binding (cnf.x5t#S256): read once, not per request.
 	bindingChecked, bound bool
+	// jkt memoizes cnf.jkt the same way.
+	jktChecked bool
+	jkt        string
 }
 
 // Choose returns the provider whose issuer the token names (read before
