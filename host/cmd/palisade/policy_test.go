@@ -47,3 +47,26 @@ cases:
 		t.Errorf("check of a bad policy: %d %q", code, errs)
 	}
 }
+
+func TestImportIstio(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "policy.yaml")
+	doc := "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: a, namespace: foo}\n" +
+		"spec:\n  rules:\n  - to: [{operation: {methods: [GET], ports: [\"80\"]}}]\n"
+	if err := os.WriteFile(f, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb strings.Builder
+	if code := run([]string{"import", "istio", f}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), `"default": "deny"`) || !strings.Contains(errb.String(), "note: AuthorizationPolicy foo/a rules[0]: ports not converted") {
+		t.Fatalf("stdout:\n%s\nstderr:\n%s", out.String(), errb.String())
+	}
+	if code := run([]string{"import", "istio", filepath.Join(dir, "missing.yaml")}, &out, &errb); code != 1 {
+		t.Fatalf("missing file: exit %d", code)
+	}
+	if code := run([]string{"import", "envoy"}, &out, &errb); code != 2 {
+		t.Fatalf("unknown source: exit %d", code)
+	}
+}
