@@ -204,16 +204,7 @@ func (p *Provider) field(key, fp string, f gjson.Result) error {
 	case "audiences":
 		p.Verifier.Audiences, err = strList(f, fp)
 	case "algorithms":
-		var names []string
-		if names, err = strList(f, fp); err == nil {
-			for i, n := range names {
-				a, ok := jwt.ParseAlg(n)
-				if !ok {
-					return &Error{fp + "[" + strconv.Itoa(i) + "]", "is not a supported algorithm"}
-				}
-				p.Verifier.Algorithms = append(p.Verifier.Algorithms, a)
-			}
-		}
+		p.Verifier.Algorithms, err = parseAlgs(f, fp, false)
 	case "local_jwks":
 		doc := f.Raw
 		if f.Type == gjson.String {
@@ -264,25 +255,42 @@ func (p *Provider) field(key, fp string, f gjson.Result) error {
 	case "typ":
 		p.Verifier.Typ, err = str()
 	case "certificate_bound":
-		var mode string
-		if mode, err = str(); err == nil {
-			switch mode {
-			case "optional":
-				p.CertificateBound = BindingOptional
-			case "required":
-				p.CertificateBound = BindingRequired
-			case "ignored":
-				p.CertificateBound = BindingIgnored
-			default:
-				err = &Error{fp, "must be one of optional, required, ignored"}
-			}
-		}
+		var i int
+		i, err = oneOf(f, fp, "optional", "required", "ignored")
+		p.CertificateBound = Binding(i) // the constants are in this order
 	case "dpop":
 		err = p.DPoP.parse(f, fp)
 	default:
 		return &Error{fp, "unknown field"}
 	}
 	return err
+}
+
+// oneOf reads a string that must be one of names, and returns its index.
+func oneOf(f gjson.Result, fp string, names ...string) (int, error) {
+	for i, n := range names {
+		if f.Type == gjson.String && f.Str == n {
+			return i, nil
+		}
+	}
+	return 0, &Error{fp, "must be one of " + strings.Join(names, ", ")}
+}
+
+// parseAlgs reads a list of algorithm names; asymmetric refuses HMAC.
+func parseAlgs(f gjson.Result, fp string, asymmetric bool) ([]jwt.Alg, error) {
+	names, err := strList(f, fp)
+	if err != nil {
+		return nil, err
+	}
+	var algs []jwt.Alg
+	for i, n := range names {
+		a, ok := jwt.ParseAlg(n)
+		if !ok || asymmetric && a.IsHMAC() {
+			return nil, &Error{fp + "[" + strconv.Itoa(i) + "]", "is not a supported algorithm"}
+		}
+		algs = append(algs, a)
+	}
+	return algs, nil
 }
 
 func (p *Provider) hasSource(s Source) bool {
@@ -303,16 +311,9 @@ func (d *DPoP) parse(f gjson.Result, fp string) error {
 		kp := fp + "." + k.Str
 		switch k.Str {
 		case "mode":
-			switch v.Str {
-			case "optional":
-				d.Mode = DPoPOptional
-			case "required":
-				d.Mode = DPoPRequired
-			case "disabled":
-				d.Mode = DPoPDisabled
-			default:
-				err = &Error{kp, "must be one of optional, required, disabled"}
-			}
+			var i int
+			i, err = oneOf(v, kp, "optional", "required", "disabled")
+			d.Mode = DPoPMode(i) // the constants are in this order
 		case "max_age_seconds":
 			if v.Type != gjson.Number || v.Num < 1 || v.Num > 3600 {
 				err = &Error{kp, "must be a number of seconds from 1 to 3600"}
@@ -320,19 +321,7 @@ func (d *DPoP) parse(f gjson.Result, fp string) error {
 			}
 			d.MaxAge = time.Duration(v.Num * float64(time.Second))
 		case "algorithms":
-			names, lerr := strList(v, kp)
-			if lerr != nil {
-				err = lerr
-				break
-			}
-			for i, n := range names {
-				a, ok := jwt.ParseAlg(n)
-				if !ok || a.IsHMAC() {
-					err = &Error{kp + "[" + strconv.Itoa(i) + "]", "is not an asymmetric signature algorithm"}
-					break
-				}
-				d.Algorithms = append(d.Algorithms, a)
-			}
+			d.Algorithms, err = parseAlgs(v, kp, true)
 		default:
 			err = &Error{kp, "unknown field"}
 		}

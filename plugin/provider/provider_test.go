@@ -27,11 +27,41 @@ func TestParse_Errors(t *testing.T) {
 		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","audience":"x"}]`, "providers[0].audience: unknown field"},
 		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `"},{"name":"a","secret":"` + strings.Repeat("A", 44) + `"}]`, `providers[1].name: provider "a" is defined twice`},
 		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","from_headers":[{"value_prefix":"x"}]}]`, "providers[0].from_headers[0]: needs a header name"},
+		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","certificate_bound":"sometimes"}]`, "providers[0].certificate_bound: must be one of optional, required, ignored"},
+		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","dpop":"required"}]`, "providers[0].dpop: must be an object"},
+		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","dpop":{"mode":true}}]`, "providers[0].dpop.mode: must be one of optional, required, disabled"},
+		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","dpop":{"max_age_seconds":0}}]`, "providers[0].dpop.max_age_seconds: must be a number of seconds from 1 to 3600"},
+		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","dpop":{"algorithms":["HS256"]}}]`, "providers[0].dpop.algorithms[0]: is not a supported algorithm"},
+		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","dpop":{"nonce":true}}]`, "providers[0].dpop.nonce: unknown field"},
 	}
 	for _, tc := range tests {
 		_, err := Parse(gjson.Parse(tc.doc), "providers")
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("Parse(%s) = %v\nwant %s", tc.doc, err, tc.want)
+		}
+	}
+}
+
+// TestDPoPSources: DPoP adds the DPoP scheme beside the provider's sources
+// unless disabled, and the modes map to their constants.
+func TestDPoPSources(t *testing.T) {
+	secret := `"secret":"` + strings.Repeat("A", 44) + `"`
+	for _, tc := range []struct {
+		dpop    string
+		mode    DPoPMode
+		sources int
+	}{
+		{``, DPoPOptional, 2},
+		{`,"dpop":{"mode":"required","max_age_seconds":30}`, DPoPRequired, 2},
+		{`,"dpop":{"mode":"disabled"}`, DPoPDisabled, 1},
+		{`,"from_headers":[{"name":"Authorization","value_prefix":"dpop "}]`, DPoPOptional, 1},
+	} {
+		ps, err := Parse(gjson.Parse(`[{"name":"a",`+secret+tc.dpop+`}]`), "providers")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := ps[0]; p.DPoP.Mode != tc.mode || len(p.Sources) != tc.sources || p.DPoP.MaxAge == 0 {
+			t.Errorf("%s: mode %d, %d sources %+v, max age %v", tc.dpop, p.DPoP.Mode, len(p.Sources), p.Sources, p.DPoP.MaxAge)
 		}
 	}
 }
