@@ -87,13 +87,20 @@ func (c *compiler) attribute(n *node) (eval, bool, error) {
 				return nil, true, &Error{Pos: pos[1], Msg: "select one header: request.headers[\"x-name\"]"}
 			}
 			name := strings.ToLower(path[2])
+			// A header sent several times has no single value: reading
+			// one is an error (the condition fails closed), never the
+			// first or the last of them (Envoy CVE-2021-32777).
 			return func(r *Request) value {
+				var v value = errNoSuchKey
 				for _, kv := range r.Headers {
 					if kv[0] == name {
-						return strVal(kv[1])
+						if v.k == kString {
+							return errRepeated
+						}
+						v = strVal(kv[1])
 					}
 				}
-				return errNoSuchKey
+				return v
 			}, true, nil
 		case "query":
 			if len(path) != 3 {
@@ -101,10 +108,14 @@ func (c *compiler) attribute(n *node) (eval, bool, error) {
 			}
 			name := path[2]
 			return func(r *Request) value {
-				if v, ok := queryParam(r.Query, name); ok {
+				v, n := queryParam(r.Query, name)
+				switch n {
+				case 0:
+					return errNoSuchKey
+				case 1:
 					return strVal(v)
 				}
-				return errNoSuchKey
+				return errRepeated // parameter pollution: no single value
 			}, true, nil
 		}
 	case "path":
@@ -200,13 +211,17 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func queryParam(q, name string) (string, bool) {
+// queryParam returns the value of parameter name and how many times it
+// appears.
+func queryParam(q, name string) (string, int) {
+	var val string
+	n := 0
 	for q != "" {
 		var kv string
 		kv, q, _ = strings.Cut(q, "&")
 		if k, v, _ := strings.Cut(kv, "="); k == name {
-			return v, true
+			val, n = v, n+1
 		}
 	}
-	return "", false
+	return val, n
 }

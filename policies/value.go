@@ -44,6 +44,7 @@ func errVal(msg string) value { return value{k: kError, s: msg} }
 
 var (
 	errNoSuchKey      = errVal("no such key")
+	errRepeated       = errVal("repeated: several values where one is read")
 	errNoSuchOverload = errVal("no such overload")
 	errNotBool        = errVal("no matching overload: condition is not a bool")
 )
