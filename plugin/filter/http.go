@@ -57,6 +57,10 @@ func (h *httpContext) OnHttpRequestHeaders(int, bool) types.Action {
 	h.req = req
 	h.requestID = req.requestID
 
+	if !headersValid(hdrs) {
+		p.metrics.badRequests.Increment(1)
+		return h.answer(badRequest("header_invalid"))
+	}
 	path, query, err := urlpath.Normalize(req.path)
 	h.path, h.query = path, query
 	if err != nil {

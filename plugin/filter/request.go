@@ -1,5 +1,10 @@
 package filter
 
+import (
+	"strings"
+	"unicode/utf8"
+)
+
 // request holds what the plugin reads from the request headers, read once
 // (one host call for all headers). Header names arrive in lower case.
 type request struct {
@@ -36,6 +41,24 @@ func readRequest(hdrs [][2]string) request {
 		}
 	}
 	return r
+}
+
+// headersValid reports whether every header value is valid UTF-8 without
+// NUL: a value a rule, the plugin and the upstream could each read
+// differently is refused, not interpreted.
+func headersValid(hdrs [][2]string) bool {
+	for _, kv := range hdrs {
+		v := kv[1]
+		for i := 0; i < len(v); i++ {
+			if c := v[i]; c == 0 || c >= utf8.RuneSelf {
+				if strings.IndexByte(v, 0) >= 0 || !utf8.ValidString(v) {
+					return false
+				}
+				break
+			}
+		}
+	}
+	return true
 }
 
 // pathOnly and query split the raw :path as received.
