@@ -36,6 +36,11 @@ type Config struct {
 	// policy, anonymous requests reach it (user.authenticated is false)
 	// and its rules decide, as with Istio's AuthorizationPolicy.
 	RequireUser bool
+	// DecisionLog writes one JSON line per request (info level, whatever
+	// log_level says): request id, method, normalized path, identities,
+	// rule, decision and reason. Never a token or claim value other than
+	// the subject.
+	DecisionLog bool
 	// Policy decides requests once identities are established; nil lets
 	// every authenticated request through (identity-forwarding only).
 	Policy *policies.Policy
@@ -128,6 +133,10 @@ func Parse(raw []byte) (*Config, error) {
 			}
 			c.Policy = pol
 			return nil
+		case "decision_log":
+			b, err := boolean("decision_log", v)
+			c.DecisionLog = b
+			return err
 		case "require_user":
 			b, err := boolean("require_user", v)
 			c.RequireUser, requireUserSet = b, true

@@ -55,6 +55,9 @@ func (h *httpContext) decide() bool {
 	}
 	if h.cfg.Mode == config.ModeAudit {
 		p.metrics.auditDenied.Increment(1)
+		if h.auditReason == "" { // enforce mode would have stopped at the first refusal
+			h.auditReason = "policy_denied"
+		}
 		return true
 	}
 	h.answer(forbidden("policy_denied"))

@@ -36,7 +36,9 @@ type httpContext struct {
 	user      *provider.Identity
 	waitUntil time.Time
 	audited   bool // audit mode let a denied request pass
-	waiting   bool
+	// auditReason is why audit mode let the request pass.
+	auditReason string
+	waiting     bool
 }
 
 // OnHttpRequestHeaders decides the request. Any failure to decide answers
@@ -165,6 +167,11 @@ func (h *httpContext) allow() types.Action {
 	h.plugin.metrics.allowed.Increment(1)
 	if h.plugin.log.enabled(config.LevelDebug) {
 		h.plugin.log.debug("decision allow request_id=" + h.requestID)
+	}
+	if h.auditReason != "" {
+		h.logDecision("audit", 0, h.auditReason)
+	} else {
+		h.logDecision("allow", 0, "")
 	}
 	return types.ActionContinue
 }

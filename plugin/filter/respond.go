@@ -34,6 +34,7 @@ func unauthorized(reason string, missing bool) answer {
 // string in it is a constant code or a request id checked by safeID, so it
 // is built without a JSON encoder.
 func (h *httpContext) answer(a answer) types.Action {
+	h.logDecision("deny", a.status, a.reason)
 	body := `{"error":"` + a.err + `","reason":"` + a.reason + `","request_id":"` + h.requestID + `"}`
 	headers := [][2]string{{"content-type", "application/json"}, {"cache-control", "no-store"}}
 	if a.status == 401 {

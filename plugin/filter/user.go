@@ -191,6 +191,16 @@ func (h *httpContext) setUserHeaders() error {
 // deny401 answers 401 with an RFC 6750 challenge; missing says the request
 // carried no token (then the challenge has no error code).
 func (h *httpContext) deny401(reason string, missing bool) {
+	if h.unauthenticated(reason) {
+		return
+	}
+	h.answer(unauthorized(reason, missing))
+}
+
+// unauthenticated counts and logs a failed authentication; in audit mode
+// it records why the request would have been refused and reports true
+// (let it pass).
+func (h *httpContext) unauthenticated(reason string) (audited bool) {
 	h.plugin.metrics.unauthenticated.Increment(1)
 	if h.plugin.log.enabled(config.LevelDebug) {
 		h.plugin.log.debug("decision unauthenticated reason=" + reason + " request_id=" + h.requestID)
@@ -198,9 +208,12 @@ func (h *httpContext) deny401(reason string, missing bool) {
 	if h.cfg.Mode == config.ModeAudit { // record, let pass
 		h.plugin.metrics.auditDenied.Increment(1)
 		h.audited = true
-		return
+		if h.auditReason == "" {
+			h.auditReason = reason
+		}
+		return true
 	}
-	h.answer(unauthorized(reason, missing))
+	return false
 }
 
 // denyDPoP is deny401 for a DPoP failure: the challenge names the DPoP
@@ -208,13 +221,7 @@ func (h *httpContext) deny401(reason string, missing bool) {
 // (RFC 9449 section 7.1).
 func (h *httpContext) denyDPoP(err error) {
 	reason := dpop.Reason(err)
-	h.plugin.metrics.unauthenticated.Increment(1)
-	if h.plugin.log.enabled(config.LevelDebug) {
-		h.plugin.log.debug("decision unauthenticated reason=" + reason + " request_id=" + h.requestID)
-	}
-	if h.cfg.Mode == config.ModeAudit {
-		h.plugin.metrics.auditDenied.Increment(1)
-		h.audited = true
+	if h.unauthenticated(reason) {
 		return
 	}
 	a := unauthorized(reason, false)
