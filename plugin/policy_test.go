@@ -67,3 +67,20 @@ func TestPolicy(t *testing.T) {
 		})
 	}
 }
+
+// TestRouteRules: a rule selecting on Envoy route names reads
+// xds.route_name, in both hosts; a request on no named route matches none.
+func TestRouteRules(t *testing.T) {
+	cfg := `{"policy":{"default":"deny","rules":[{"name":"public","action":"allow","match":{"routes":["public-api"]}}]}}`
+	forEachHost(t, cfg, func(t *testing.T, h pluginHost) {
+		for route, status := range map[string]int{"public-api": 0, "admin-api": 403, "": 403} {
+			var props map[string][]byte
+			if route != "" {
+				props = map[string][]byte{"xds.route_name": []byte(route)}
+			}
+			if got := h.request(t, req("/x"), props); got.status != status {
+				t.Errorf("route %q: %d %s, want %d", route, got.status, got.body, status)
+			}
+		}
+	})
+}

@@ -54,6 +54,7 @@ type Rule struct {
 	Action  Action
 	methods []string
 	hosts   []string
+	routes  []string
 	paths   []template
 	when    eval
 	src     string
@@ -131,6 +132,9 @@ func Compile(doc []byte, path string) (*Policy, error) {
 			f.ForEach(func(_, rv gjson.Result) bool {
 				r, rerrs := comp.compileRule(rv, fp+"["+strconv.Itoa(i)+"]")
 				errs = append(errs, rerrs...)
+				if len(r.routes) > 0 {
+					p.roots["route"] = true
+				}
 				p.Rules = append(p.Rules, r)
 				i++
 				return true
@@ -197,6 +201,9 @@ func (c *compiler) compileRule(v gjson.Result, path string) (Rule, Errors) {
 					mv.ForEach(func(_, m gjson.Result) bool { r.methods = append(r.methods, strings.ToUpper(m.String())); return true })
 				case "hosts":
 					mv.ForEach(func(_, h gjson.Result) bool { r.hosts = append(r.hosts, strings.ToLower(h.String())); return true })
+				case "routes":
+					// Envoy route names (xds.route_name), exact.
+					mv.ForEach(func(_, n gjson.Result) bool { r.routes = append(r.routes, n.String()); return true })
 				case "paths":
 					i := 0
 					mv.ForEach(func(_, pv gjson.Result) bool {
@@ -253,6 +260,9 @@ func (rule *Rule) applies(r *Request) (ok, err bool) {
 		return false, false
 	}
 	if len(rule.hosts) > 0 && !hostMatch(rule.hosts, r.Host) {
+		return false, false
+	}
+	if len(rule.routes) > 0 && !contains(rule.routes, r.Route) {
 		return false, false
 	}
 	if len(rule.paths) > 0 {

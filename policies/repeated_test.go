@@ -33,3 +33,24 @@ func TestRepeatedValues(t *testing.T) {
 		}
 	}
 }
+
+// TestRouteMatch: rules select on the Envoy route name, and the policy
+// says it needs it (the plugin reads xds.route_name only then).
+func TestRouteMatch(t *testing.T) {
+	p, err := Compile([]byte(`{"default":"deny","rules":[{"name":"public","action":"allow","match":{"routes":["public-api"]}}]}`), "policy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Uses("route") {
+		t.Error("Uses(route) = false")
+	}
+	for route, allow := range map[string]bool{"public-api": true, "admin-api": false, "": false, "Public-API": false} {
+		if d := p.Decide(&Request{Method: "GET", Path: "/", Route: route}); (d.Action == Allow) != allow {
+			t.Errorf("route %q: %v", route, d.Action)
+		}
+	}
+	q, _ := Compile([]byte(`{"rules":[{"name":"r","action":"allow"}]}`), "policy")
+	if q.Uses("route") {
+		t.Error("a policy without routes uses them")
+	}
+}

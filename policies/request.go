@@ -10,7 +10,10 @@ type Request struct {
 	Path   string // normalized, without the query
 	Host   string // without a port, as the match compares it
 	Scheme string
-	Query  string
+	// Route is the Envoy route name (xds.route_name), read only when a
+	// rule matches on routes (Uses("route")).
+	Route string
+	Query string
 	// Headers are the request headers, lower-case names.
 	Headers [][2]string
 

@@ -60,6 +60,7 @@ type DownstreamTLS struct {
 
 // Route sends requests whose path matches to a cluster.
 type Route struct {
+	Name    string   // xds.route_name, for rules that select on routes
 	Domains []string // of its virtual host; "*" matches any
 	Prefix  string   // exactly one of Prefix and Path is set
 	Path    string

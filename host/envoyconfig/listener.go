@@ -99,7 +99,7 @@ func parseHCM(l *Listener, h *node, dir string) {
 			rt.Cluster = a.str("cluster")
 			rt.Timeout = a.duration("timeout", 15*time.Second)
 			a.finish()
-			r.ignore("name")
+			rt.Name = r.str("name")
 			r.finish()
 			l.Routes = append(l.Routes, rt)
 		}

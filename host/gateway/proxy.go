@@ -56,7 +56,13 @@ func (l *listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer l.pool.release(slot)
-	s, err := slot.vm.NewStream(connection(r).Properties())
+	props := connection(r).Properties()
+	// Envoy picks the route before the filters run (xds.route_name);
+	// the request is routed again after the plugin, on what it rewrote.
+	if rt := l.route(r.Host, r.RequestURI); rt != nil && rt.Name != "" {
+		props.SetString("xds.route_name", rt.Name)
+	}
+	s, err := slot.vm.NewStream(props)
 	if err != nil {
 		l.failClosed(w, x, "plugin_stream_failed")
 		return

@@ -21,6 +21,11 @@ func (h *httpContext) decide() bool {
 	r := &p.decision
 	*r = policies.Request{Method: h.req.method, Path: h.path, Host: hostOnly(h.req.authority), Scheme: h.req.scheme,
 		Query: h.query, Headers: h.req.headers}
+	if pol.Uses("route") {
+		if b, err := abi.GetProperty([]string{"xds", "route_name"}); err == nil {
+			r.Route = string(b)
+		}
+	}
 	if pol.Uses("source") {
 		if b, err := abi.GetProperty([]string{"source", "address"}); err == nil {
 			ip, port := splitHostPort(string(b))
