@@ -84,3 +84,23 @@ func TestRouteRules(t *testing.T) {
 		}
 	})
 }
+
+// TestRuleResponse: a deny rule's own response (status, body, headers)
+// replaces the 403, in both hosts; other denials keep the default.
+func TestRuleResponse(t *testing.T) {
+	cfg := `{"policy":{"default":"deny","rules":[
+		{"name":"hide-internal","action":"deny","match":{"paths":["/internal/**"]},"response":{"status":404,"body":"not found\n","headers":{"Content-Type":"text/plain"}}},
+		{"name":"public","action":"allow","match":{"paths":["/public/**","/internal/**"]}}]}}`
+	forEachHost(t, cfg, func(t *testing.T, h pluginHost) {
+		got := h.request(t, req("/internal/metrics"), nil)
+		if ct, _ := header(got.headers, "content-type"); got.status != 404 || got.body != "not found\n" || ct != "text/plain" {
+			t.Errorf("rule response: %d %q %q", got.status, got.body, ct)
+		}
+		if got := h.request(t, req("/other"), nil); got.status != 403 || !strings.Contains(got.body, `"reason":"policy_denied"`) {
+			t.Errorf("default deny: %d %s", got.status, got.body)
+		}
+		if got := h.request(t, req("/public/x"), nil); got.status != 0 {
+			t.Errorf("allowed: %d %s", got.status, got.body)
+		}
+	})
+}

@@ -1,6 +1,9 @@
 package policies
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestRepeatedValues: a header or query parameter sent several times has
 // no single value; a rule reading one fails closed, whichever value an
@@ -52,5 +55,29 @@ func TestRouteMatch(t *testing.T) {
 	q, _ := Compile([]byte(`{"rules":[{"name":"r","action":"allow"}]}`), "policy")
 	if q.Uses("route") {
 		t.Error("a policy without routes uses them")
+	}
+}
+
+func TestRuleResponse(t *testing.T) {
+	p, err := Compile([]byte(`{"default":"allow","rules":[{"name":"hide","action":"deny","match":{"paths":["/internal/**"]},
+		"response":{"status":404,"body":"{\"error\":\"not_found\"}","headers":{"Content-Type":"application/json"}}}]}`), "policy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := p.Decide(&Request{Method: "GET", Path: "/internal/x"})
+	resp := p.Rules[d.Rule].Response
+	if d.Action != Deny || resp == nil || resp.Status != 404 || resp.Body != `{"error":"not_found"}` || len(resp.Headers) != 1 || resp.Headers[0] != [2]string{"content-type", "application/json"} {
+		t.Fatalf("decision %+v response %+v", d, resp)
+	}
+	for doc, want := range map[string]string{
+		`{"rules":[{"name":"a","action":"allow","response":{"status":404}}]}`:                        "policy.rules[0].response: only a deny rule answers with a response",
+		`{"rules":[{"name":"a","action":"deny","response":{"status":200}}]}`:                         "policy.rules[0].response.status: must be an HTTP status from 300 to 599 (a deny never answers 2xx)",
+		`{"rules":[{"name":"a","action":"deny","response":{"headers":{"x":"a\r\nset-cookie: s"}}}]}`: "policy.rules[0].response.headers.x: must be a header name with a string value without CR, LF or NUL",
+		`{"rules":[{"name":"a","action":"deny","response":{"headers":{"bad name":"v"}}}]}`:           "policy.rules[0].response.headers.bad name: must be a header name with a string value without CR, LF or NUL",
+		`{"rules":[{"name":"a","action":"deny","response":{"code":404}}]}`:                           "policy.rules[0].response.code: unknown field",
+	} {
+		if _, err := Compile([]byte(doc), "policy"); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %s", doc, err, want)
+		}
 	}
 }

@@ -65,7 +65,11 @@ func (h *httpContext) decide() bool {
 		}
 		return true
 	}
-	h.answer(forbidden("policy_denied"))
+	a := forbidden("policy_denied")
+	if d.Rule >= 0 {
+		a.custom = pol.Rules[d.Rule].Response
+	}
+	h.answer(a)
 	return false
 }
 

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"github.com/palisade-wasm/palisade/plugin/internal/abi"
+	"github.com/palisade-wasm/palisade/policies"
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 )
 
@@ -16,6 +17,8 @@ type answer struct {
 	challenge string
 	// scheme is the challenge's auth scheme: Bearer unless DPoP.
 	scheme string
+	// custom is a deny rule's own response, sent as configured.
+	custom *policies.Response
 }
 
 func badRequest(reason string) answer { return answer{status: 400, err: "bad_request", reason: reason} }
@@ -34,6 +37,13 @@ func unauthorized(reason string, missing bool) answer {
 // string in it is a constant code or a request id checked by safeID, so it
 // is built without a JSON encoder.
 func (h *httpContext) answer(a answer) types.Action {
+	if c := a.custom; c != nil {
+		h.logDecision("deny", c.Status, a.reason)
+		if err := abi.SendHttpResponse(uint32(c.Status), c.Headers, []byte(c.Body), -1); err != nil {
+			h.plugin.log.error("send local response: " + err.Error())
+		}
+		return types.ActionPause
+	}
 	h.logDecision("deny", a.status, a.reason)
 	body := `{"error":"` + a.err + `","reason":"` + a.reason + `","request_id":"` + h.requestID + `"}`
 	headers := [][2]string{{"content-type", "application/json"}, {"cache-control", "no-store"}}
