@@ -35,3 +35,27 @@ func TestRouteNameRules(t *testing.T) {
 		}
 	}
 }
+
+// TestTraceHeaderOnResponses: the trace header reaches the client on the
+// upstream's response too, replacing one the upstream tried to set.
+func TestTraceHeaderOnResponses(t *testing.T) {
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Palisade-Trace", "decision=allow; rule=forged")
+		io.WriteString(w, "ok")
+	}))
+	defer app.Close()
+	cfg := wasmConfig(t, `{"headers":{"trace":"x-palisade-trace"},"policy":{"default":"deny","rules":[{"name":"public","action":"allow","match":{"paths":["/public/**"]}}]}}`,
+		map[string]int{"app": port(app)})
+	g := runGateway(t, cfg, 1)
+	hc := &http.Client{Timeout: 5 * time.Second}
+	for path, want := range map[string]string{"/public/a": "decision=allow; rule=public", "/private": "decision=deny; reason=policy_denied"} {
+		resp, err := hc.Get("http://" + g.Addrs()[0].String() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("X-Palisade-Trace"); got != want {
+			t.Errorf("%s: trace %q, want %q", path, got, want)
+		}
+	}
+}

@@ -104,3 +104,26 @@ func TestRuleResponse(t *testing.T) {
 		}
 	})
 }
+
+// TestTraceHeader: with headers.trace set, local answers carry the
+// decision; without it, nothing is said.
+func TestTraceHeader(t *testing.T) {
+	policy := `"policy":{"default":"deny","rules":[{"name":"public","action":"allow","match":{"paths":["/public/**"]}},
+		{"name":"hide","action":"deny","match":{"paths":["/internal/**"]},"response":{"status":404}}]}`
+	forEachHost(t, `{"headers":{"trace":"x-palisade-trace"},`+policy+`}`, func(t *testing.T, h pluginHost) {
+		for path, want := range map[string]string{
+			"/other":      "decision=deny; reason=policy_denied",
+			"/internal/x": "decision=deny; rule=hide; reason=policy_denied",
+		} {
+			got := h.request(t, req(path), nil)
+			if v, _ := header(got.headers, "x-palisade-trace"); v != want {
+				t.Errorf("%s: trace %q, want %q", path, v, want)
+			}
+		}
+	})
+	forEachHost(t, `{`+policy+`}`, func(t *testing.T, h pluginHost) {
+		if v, ok := header(h.request(t, req("/other"), nil).headers, "x-palisade-trace"); ok {
+			t.Errorf("trace without the option: %q", v)
+		}
+	})
+}

@@ -15,6 +15,10 @@ type Headers struct {
 	Service  string // the calling workload's SPIFFE ID
 	Thing    string // the device's id
 	Decision string // the deciding rule (for audit and debugging)
+	// Trace, off by default, is a response header carrying the decision
+	// (decision, rule, reason) back to the client, for debugging a policy.
+	// It tells a client which rule refused it: keep it off in production.
+	Trace string
 }
 
 func defaultHeaders() Headers {
@@ -57,6 +61,8 @@ func parseHeaders(path string, v gjson.Result, h *Headers) error {
 			dst = &h.Thing
 		case "decision":
 			dst = &h.Decision
+		case "trace":
+			dst = &h.Trace
 		default:
 			return &Error{Path: p, Msg: "unknown field"}
 		}

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/palisade-wasm/palisade/plugin/internal/abi"
+	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 )
 
 // logDecision writes the request's decision log line when the
@@ -11,7 +12,19 @@ import (
 // mode let through what would have been denied), status the local
 // answer's (0 when forwarded), reason its code.
 func (h *httpContext) logDecision(decision string, status int, reason string) {
-	if h.cfg == nil || !h.cfg.DecisionLog {
+	if h.cfg == nil {
+		return
+	}
+	if h.cfg.Headers.Trace != "" {
+		h.trace = "decision=" + decision
+		if h.rule != "" {
+			h.trace += "; rule=" + h.rule
+		}
+		if reason != "" {
+			h.trace += "; reason=" + reason
+		}
+	}
+	if !h.cfg.DecisionLog {
 		return
 	}
 	b := make([]byte, 0, 256)
@@ -50,6 +63,24 @@ func (h *httpContext) logDecision(decision string, status int, reason string) {
 	}
 	b = append(b, '}')
 	abi.LogInfo(string(b))
+}
+
+// OnHttpResponseHeaders sets the trace header, when configured, on the
+// upstream's response (replacing any the upstream sent: only the plugin
+// speaks for its decisions).
+func (h *httpContext) OnHttpResponseHeaders(int, bool) types.Action {
+	if h.cfg != nil && h.cfg.Headers.Trace != "" {
+		var err error
+		if h.trace != "" {
+			err = abi.ReplaceHttpResponseHeader(h.cfg.Headers.Trace, h.trace)
+		} else {
+			err = abi.RemoveHttpResponseHeader(h.cfg.Headers.Trace)
+		}
+		if err != nil {
+			h.plugin.log.warn("set trace header: " + err.Error())
+		}
+	}
+	return types.ActionContinue
 }
 
 // appendJSONString appends s as a JSON string: quotes, backslashes and

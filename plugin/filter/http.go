@@ -38,7 +38,9 @@ type httpContext struct {
 	audited   bool // audit mode let a denied request pass
 	// auditReason is why audit mode let the request pass.
 	auditReason string
-	waiting     bool
+	// trace is the decision for the trace response header.
+	trace   string
+	waiting bool
 }
 
 // OnHttpRequestHeaders decides the request. Any failure to decide answers

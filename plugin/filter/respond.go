@@ -39,7 +39,11 @@ func unauthorized(reason string, missing bool) answer {
 func (h *httpContext) answer(a answer) types.Action {
 	if c := a.custom; c != nil {
 		h.logDecision("deny", c.Status, a.reason)
-		if err := abi.SendHttpResponse(uint32(c.Status), c.Headers, []byte(c.Body), -1); err != nil {
+		headers := c.Headers
+		if h.trace != "" {
+			headers = append(headers[:len(headers):len(headers)], [2]string{h.cfg.Headers.Trace, h.trace})
+		}
+		if err := abi.SendHttpResponse(uint32(c.Status), headers, []byte(c.Body), -1); err != nil {
 			h.plugin.log.error("send local response: " + err.Error())
 		}
 		return types.ActionPause
@@ -57,6 +61,9 @@ func (h *httpContext) answer(a answer) types.Action {
 			v += `, error="` + a.challenge + `", error_description="` + a.reason + `"`
 		}
 		headers = append(headers, [2]string{"www-authenticate", v})
+	}
+	if h.trace != "" {
+		headers = append(headers, [2]string{h.cfg.Headers.Trace, h.trace})
 	}
 	if err := abi.SendHttpResponse(uint32(a.status), headers, []byte(body), -1); err != nil {
 		h.plugin.log.error("send local response: " + err.Error())
