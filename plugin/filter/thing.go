@@ -97,19 +97,5 @@ func thingFromCertificate(idFrom string) thingIdentity {
 
 // jsonString quotes s as a JSON string.
 func jsonString(s string) string {
-	const hex = "0123456789abcdef"
-	b := make([]byte, 0, len(s)+2)
-	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			b = append(b, '\\', c)
-		case c < 0x20:
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
-		default:
-			b = append(b, c)
-		}
-	}
-	return string(append(b, '"'))
+	return string(appendJSONString(make([]byte, 0, len(s)+2), s))
 }
