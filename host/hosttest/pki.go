@@ -56,13 +56,16 @@ func NewPKI(t testing.TB) *PKI {
 	return p
 }
 
-// Issue signs a certificate from tmpl (validity and serial are filled in).
+// Issue signs a certificate from tmpl (the serial, and the validity unless
+// tmpl sets one, are filled in).
 func (p *PKI) Issue(tmpl *x509.Certificate) tls.Certificate {
 	p.t.Helper()
 	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	p.serial++
 	tmpl.SerialNumber = big.NewInt(p.serial)
-	tmpl.NotBefore, tmpl.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
+	if tmpl.NotAfter.IsZero() { // a template may set its own validity (an expired certificate)
+		tmpl.NotBefore, tmpl.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
+	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.ca, &k.PublicKey, p.caKey)
 	if err != nil {
 		p.t.Fatal(err)
