@@ -154,3 +154,48 @@ func TestRemoteJWKSDown(t *testing.T) {
 		time.Sleep(250 * time.Millisecond)
 	}
 }
+
+// TestRemoteJWKSSlow: a key server slower than the fetch timeout is a
+// failed fetch: the paused request ends in 401 jwks_unavailable within a
+// bounded time, and traffic recovers once the server answers in time.
+func TestRemoteJWKSSlow(t *testing.T) {
+	a := hosttest.NewIssuer(t, "https://idp.example", "k1", "p256.pem")
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+	defer app.Close()
+	var slow atomic.Bool
+	slow.Store(true)
+	release := make(chan struct{})
+	idp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if slow.Load() {
+			select { // longer than timeout_seconds (2 s)
+			case <-time.After(5 * time.Second):
+			case <-release:
+			}
+		}
+		io.WriteString(w, a.JWKS())
+	}))
+	defer idp.Close()
+	defer close(release) // before Close, which waits for handlers
+	g := jwksGateway(t, port(idp), port(app))
+	url := "http://" + g.Addrs()[0].String() + "/orders"
+	tok := a.Token(t, map[string]any{"sub": "alice", "aud": "orders", "exp": time.Now().Unix() + 600})
+	start := time.Now()
+	status, body := call(t, url, tok)
+	if status != 401 || !strings.Contains(body, `"reason":"jwks_unavailable"`) {
+		t.Fatalf("slow key server: %d %s, want 401 jwks_unavailable", status, body)
+	}
+	if d := time.Since(start); d > 12*time.Second {
+		t.Fatalf("the paused request waited %v", d)
+	}
+	slow.Store(false)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if status, body = call(t, url, tok); status == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("traffic did not recover once the key server was fast: %d %s", status, body)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
