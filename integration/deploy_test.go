@@ -12,6 +12,20 @@ import (
 // The deployment manifests carry plugin configurations the plugin accepts:
 // a manifest that would make palisade.wasm refuse to start cannot ship.
 func TestDeploymentManifests(t *testing.T) {
+	// Service identity in Istio needs strict mTLS where the plugin runs.
+	var pa struct {
+		Kind     string
+		Metadata struct{ Namespace string }
+		Spec     struct{ Mtls struct{ Mode string } }
+	}
+	b, err := os.ReadFile("deploy/istio/peerauthentication.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(b, &pa); err != nil || pa.Kind != "PeerAuthentication" || pa.Spec.Mtls.Mode != "STRICT" || pa.Metadata.Namespace != "shop" {
+		t.Fatalf("peerauthentication.yaml: %+v %v", pa, err)
+	}
+
 	tests := []struct {
 		file string
 		kind string
