@@ -183,12 +183,20 @@ func tokenSign(args []string, stdout, stderr io.Writer) int {
 	ttl := fs.Duration("ttl", time.Hour, "lifetime (exp = now + ttl; negative for an expired token)")
 	claims := claimFlags{}
 	fs.Var(claims, "claim", "extra claim name=value (value parsed as JSON when it is); repeatable")
+	claimsJSON := fs.String("claims", "", "a JSON object of claims (iat and exp are set from -ttl unless given; -iss, -sub, -aud and -claim override)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if *keyPath == "" {
-		fmt.Fprintln(stderr, "usage: palisade token sign -key FILE [-kid K] [-iss I] [-sub S] [-aud A] [-ttl D] [-claim k=v]...")
+	if *keyPath == "" || fs.NArg() != 0 {
+		fmt.Fprintln(stderr, "usage: palisade token sign -key FILE [-kid K] [-claims JSON] [-iss I] [-sub S] [-aud A] [-ttl D] [-claim k=v]...")
 		return 2
+	}
+	var base map[string]any
+	if *claimsJSON != "" {
+		if err := json.Unmarshal([]byte(*claimsJSON), &base); err != nil || base == nil {
+			fmt.Fprintln(stderr, "palisade token sign: -claims: must be a JSON object")
+			return 2
+		}
 	}
 	key, err := loadSigner(*keyPath)
 	if err != nil {
@@ -196,7 +204,15 @@ func tokenSign(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	now := time.Now()
-	claims["iat"], claims["exp"] = now.Unix(), now.Add(*ttl).Unix()
+	for k, v := range map[string]any{"iat": now.Unix(), "exp": now.Add(*ttl).Unix()} {
+		if _, ok := base[k]; !ok {
+			base = setClaim(base, k, v)
+		}
+	}
+	for k, v := range claims {
+		base = setClaim(base, k, v)
+	}
+	claims = base
 	for k, v := range map[string]string{"iss": *iss, "sub": *sub, "aud": *aud} {
 		if v != "" {
 			claims[k] = v
@@ -209,6 +225,14 @@ func tokenSign(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, tok)
 	return 0
+}
+
+func setClaim(m map[string]any, k string, v any) map[string]any {
+	if m == nil {
+		m = map[string]any{}
+	}
+	m[k] = v
+	return m
 }
 
 // tokenJWKS prints the public JWKS of a private key, for a demo or a

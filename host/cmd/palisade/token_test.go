@@ -50,6 +50,14 @@ func TestTokenCommand(t *testing.T) {
 		{name: "tampered", token: mint()[:20] + "x" + mint()[21:], code: 1, out: "invalid: "},
 		{name: "garbage", token: "abc", code: 1, out: "invalid: token_malformed\n"},
 		{name: "wrong audience", token: mint("-aud", "other"), code: 1, out: "invalid: wrong_audience\n"},
+		{name: "claims as JSON", token: mint("-claims", `{"iat":1900000000,"exp":2000000000,"scope":"a b"}`), args: []string{"--now", "1950000000"}, code: 0, out: "valid\nprovider: demo\n"},
+		{name: "claims as JSON, after their exp", token: mint("-claims", `{"iat":1900000000,"exp":2000000000}`), args: []string{"--now", "2000000100"}, code: 1, out: "invalid: expired\n"},
+	}
+	for _, bad := range []string{`[1]`, `null`, `{"exp":`} {
+		code, _, errs := runCmd(t, "token", "sign", "-key", testKey, "-claims", bad)
+		if code != 2 || errs != "palisade token sign: -claims: must be a JSON object\n" {
+			t.Errorf("sign -claims %s: exit %d, stderr %q", bad, code, errs)
+		}
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
