@@ -89,8 +89,11 @@ func (r *Metrics) HistogramCount(name string) (uint64, bool) {
 }
 
 // WritePrometheus writes every metric in the Prometheus text exposition
-// format, named as Envoy names custom wasm metrics: "wasmcustom_" followed
-// by the metric's name with characters Prometheus forbids turned into '_'.
+// format, named as Envoy's /stats/prometheus names custom wasm metrics:
+// Envoy keeps them under the "wasmcustom." namespace internally and strips
+// it on export, with no "envoy_" prefix, every character outside
+// [a-zA-Z0-9_] turned into '_'; a name that is empty or starts with a
+// digit is not exported.
 func (r *Metrics) WritePrometheus(w io.Writer) error {
 	r.mu.Lock()
 	ms := make([]metric, len(r.list))
@@ -101,7 +104,10 @@ func (r *Metrics) WritePrometheus(w io.Writer) error {
 	sort.Slice(ms, func(i, j int) bool { return ms[i].name < ms[j].name })
 	var b strings.Builder
 	for _, m := range ms {
-		n := "wasmcustom_" + promName(m.name)
+		n := promName(m.name)
+		if n == "" || n[0] >= '0' && n[0] <= '9' {
+			continue
+		}
 		switch m.typ {
 		case Counter:
 			fmt.Fprintf(&b, "# TYPE %s counter\n%s %d\n", n, n, m.value)
@@ -123,7 +129,7 @@ func (r *Metrics) WritePrometheus(w io.Writer) error {
 
 func promName(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == ':' {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' {
 			return r
 		}
 		return '_'
@@ -152,8 +158,9 @@ func proxyDefineMetric(vm *VM, mem api.Memory, p []uint64) status {
 }
 
 // proxyIncrementMetric implements proxy_increment_metric(metric_id, delta).
-// Result: NOT_FOUND for an unknown id; BAD_ARGUMENT for a negative delta on
-// a counter, or any increment of a histogram.
+// Result: NOT_FOUND for an unknown id; BAD_ARGUMENT for a delta that is not
+// positive on a counter (Envoy refuses 0 too), or any increment of a
+// histogram.
 func proxyIncrementMetric(vm *VM, _ api.Memory, p []uint64) status {
 	r := vm.cfg.Metrics
 	r.mu.Lock()
@@ -164,15 +171,20 @@ func proxyIncrementMetric(vm *VM, _ api.Memory, p []uint64) status {
 	}
 	delta := int64(p[1])
 	switch {
-	case m.typ == Histogram, m.typ == Counter && delta < 0:
+	case m.typ == Histogram, m.typ == Counter && delta <= 0:
 		return statusBadArgument
+	}
+	if m.typ == Counter && m.value > math.MaxInt64-delta {
+		m.value = math.MaxInt64 // saturate: a counter never wraps negative
+		return statusOK
 	}
 	m.value += delta
 	return statusOK
 }
 
 // proxyRecordMetric implements proxy_record_metric(metric_id, value): sets
-// a counter or gauge, adds a sample to a histogram.
+// a gauge, adds a sample to a histogram and, as Envoy does (a counter only
+// goes up), adds value to a counter.
 func proxyRecordMetric(vm *VM, _ api.Memory, p []uint64) status {
 	r := vm.cfg.Metrics
 	r.mu.Lock()
@@ -182,7 +194,11 @@ func proxyRecordMetric(vm *VM, _ api.Memory, p []uint64) status {
 		return statusNotFound
 	}
 	v := p[1]
-	if m.typ != Histogram {
+	switch m.typ {
+	case Counter:
+		m.value = int64(min(uint64(m.value)+min(v, math.MaxInt64), math.MaxInt64))
+		return statusOK
+	case Gauge:
 		m.value = int64(min(v, math.MaxInt64))
 		return statusOK
 	}

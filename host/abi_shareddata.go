@@ -10,7 +10,9 @@ import (
 // proxy_set_shared_data, shared by every VM given it, with Envoy's
 // compare-and-swap: every write gives the key a new non-zero CAS value,
 // and a write carrying a non-zero CAS succeeds only if it still matches.
-// It is safe for concurrent use.
+// As in Envoy, keys live in one namespace per VM id: VMs configured with
+// different VMIDs do not see each other's data. It is safe for concurrent
+// use.
 type SharedData struct {
 	mu      sync.Mutex
 	m       map[string]sharedValue
@@ -28,18 +30,19 @@ func NewSharedData() *SharedData {
 	return &SharedData{m: make(map[string]sharedValue)}
 }
 
-// Get returns a key's value and CAS.
-func (d *SharedData) Get(key string) ([]byte, uint32, bool) {
+// Get returns the value and CAS of key in the namespace of vmID.
+func (d *SharedData) Get(vmID, key string) ([]byte, uint32, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	v, ok := d.m[key]
+	v, ok := d.m[vmID+"\x00"+key]
 	return v.data, v.cas, ok
 }
 
-// Set stores data under key if cas is 0 or matches the key's current CAS
-// (a key that does not exist yet accepts any CAS, as in Envoy), and
-// reports whether it did.
-func (d *SharedData) Set(key string, data []byte, cas uint32) bool {
+// Set stores data under key in the namespace of vmID if cas is 0 or
+// matches the key's current CAS (a key that does not exist yet accepts any
+// CAS, as in Envoy), and reports whether it did.
+func (d *SharedData) Set(vmID, key string, data []byte, cas uint32) bool {
+	key = vmID + "\x00" + key
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	cur, exists := d.m[key]
@@ -62,7 +65,7 @@ func proxyGetSharedData(vm *VM, mem api.Memory, p []uint64) status {
 	if !ok || !writable(mem, uint32(p[4]), 4) {
 		return statusInvalidMemoryAccess
 	}
-	data, cas, found := vm.cfg.SharedData.Get(string(key))
+	data, cas, found := vm.cfg.SharedData.Get(vm.cfg.VMID, string(key))
 	if !found {
 		return statusNotFound
 	}
@@ -82,7 +85,7 @@ func proxySetSharedData(vm *VM, mem api.Memory, p []uint64) status {
 	if !ok1 || !ok2 {
 		return statusInvalidMemoryAccess
 	}
-	if !vm.cfg.SharedData.Set(key, append([]byte(nil), val...), uint32(p[4])) {
+	if !vm.cfg.SharedData.Set(vm.cfg.VMID, key, append([]byte(nil), val...), uint32(p[4])) {
 		return statusCasMismatch
 	}
 	return statusOK
