@@ -4,14 +4,17 @@ import "github.com/tetratelabs/wazero/api"
 
 // headerMap returns the map a guest names. Stream maps belong to the
 // effective stream context; the call response maps exist only inside
-// proxy_on_http_call_response. Result as for buffer: BAD_ARGUMENT for an
-// unknown id, NOT_FOUND when the map is not available.
+// proxy_on_http_call_response. Result: BAD_ARGUMENT for an unknown id and
+// for a map that is not available here and now (the spec lists no other
+// status for these functions, and Envoy answers BAD_ARGUMENT when its map
+// pointer is null: request headers in the root context, response headers
+// before the response, gRPC metadata).
 func (vm *VM) headerMap(id uint32) (m *Headers, writable bool, st status) {
 	switch id {
 	case mapRequestHeaders, mapRequestTrailers, mapResponseHeaders, mapResponseTrailers:
 		s := vm.stream()
 		if s == nil {
-			return nil, false, statusNotFound
+			return nil, false, statusBadArgument
 		}
 		switch id {
 		case mapRequestHeaders:
@@ -19,25 +22,27 @@ func (vm *VM) headerMap(id uint32) (m *Headers, writable bool, st status) {
 		case mapRequestTrailers:
 			return &s.req.Trailers, true, statusOK
 		case mapResponseHeaders:
+			if s.resp.Headers == nil {
+				// Not received yet: Envoy's map pointer is still null.
+				return nil, false, statusBadArgument
+			}
 			return &s.resp.Headers, true, statusOK
 		}
 		return &s.resp.Trailers, true, statusOK
 	case mapCallResponseHeaders, mapCallResponseTrailers:
 		if vm.phase != phaseCallResponse || vm.callResp == nil {
-			return nil, false, statusNotFound
+			return nil, false, statusBadArgument
 		}
 		if id == mapCallResponseHeaders {
 			return &vm.callResp.headers, false, statusOK
 		}
 		return &vm.callResp.trailers, false, statusOK
-	case mapGrpcInitialMetadata, mapGrpcTrailingMetadata:
-		return nil, false, statusNotFound
 	}
-	return nil, false, statusBadArgument
+	return nil, false, statusBadArgument // including the gRPC maps: no gRPC here
 }
 
 // writableMap is headerMap for the functions that change a map: the call
-// response maps are read-only (BAD_ARGUMENT).
+// response maps are read-only (BAD_ARGUMENT, as in Envoy).
 func (vm *VM) writableMap(id uint32) (*Headers, status) {
 	m, w, st := vm.headerMap(id)
 	if st != statusOK {
@@ -68,13 +73,18 @@ func proxyGetHeaderMapSize(vm *VM, mem api.Memory, p []uint64) status {
 
 // proxyGetHeaderMapPairs implements proxy_get_header_map_pairs(map_id,
 // return_serialized_pairs_data, return_serialized_pairs_size): the whole
-// map, serialized, in one call.
+// map, serialized, in one call. A known map that is not available reads as
+// an empty map (OK), as in Envoy; an unknown map id is BAD_ARGUMENT.
 func proxyGetHeaderMapPairs(vm *VM, mem api.Memory, p []uint64) status {
+	var h Headers
 	m, _, st := vm.headerMap(uint32(p[0]))
-	if st != statusOK {
+	switch {
+	case st == statusOK:
+		h = *m
+	case uint32(p[0]) > mapCallResponseTrailers:
 		return st
 	}
-	vm.scratch = encodeMap(vm.scratch[:0], *m)
+	vm.scratch = encodeMap(vm.scratch[:0], h)
 	return vm.returnBytes(mem, vm.scratch, uint32(p[1]), uint32(p[2]))
 }
 
@@ -100,7 +110,8 @@ func proxySetHeaderMapPairs(vm *VM, mem api.Memory, p []uint64) status {
 
 // proxyGetHeaderMapValue implements proxy_get_header_map_value(map_id,
 // key_data, key_size, return_value_data, return_value_size). A repeated
-// header's values are joined with ",". Result: NOT_FOUND for an absent key.
+// header answers its first value, as Envoy does (a plugin that must see
+// every value reads the pairs). Result: NOT_FOUND for an absent key.
 func proxyGetHeaderMapValue(vm *VM, mem api.Memory, p []uint64) status {
 	m, _, st := vm.headerMap(uint32(p[0]))
 	if st != statusOK {
@@ -110,7 +121,7 @@ func proxyGetHeaderMapValue(vm *VM, mem api.Memory, p []uint64) status {
 	if !ok {
 		return statusInvalidMemoryAccess
 	}
-	v, found := m.Get(string(key))
+	v, found := m.first(string(key))
 	if !found {
 		return statusNotFound
 	}

@@ -1,6 +1,8 @@
 package host
 
 import (
+	"encoding/binary"
+	"strconv"
 	"strings"
 
 	"github.com/tetratelabs/wazero/api"
@@ -25,8 +27,12 @@ func (vm *VM) property(key string) ([]byte, bool) {
 			return v, true
 		}
 		if key == "response\x00code" {
-			if c, ok := s.resp.Headers.Get(":status"); ok {
-				return []byte(c), true
+			// An integer attribute: 8 bytes little-endian, as Envoy
+			// serializes every int64, not the ":status" text.
+			if c, ok := s.resp.Headers.first(":status"); ok {
+				if n, err := strconv.ParseInt(c, 10, 64); err == nil {
+					return binary.LittleEndian.AppendUint64(nil, uint64(n)), true
+				}
 			}
 		}
 	}
@@ -61,25 +67,28 @@ func proxyGetProperty(vm *VM, mem api.Memory, p []uint64) status {
 
 // proxySetProperty implements proxy_set_property(path_data, path_size,
 // value_data, value_size): the value is visible to later reads in the same
-// stream (or, from the root context, VM-wide), like Envoy's filter state.
+// stream, like Envoy's filter state. Result: OK; NOT_FOUND outside a
+// stream (Envoy keeps properties in a stream's filter state, so its root
+// context has nowhere to put one); INVALID_MEMORY_ACCESS.
 func proxySetProperty(vm *VM, mem api.Memory, p []uint64) status {
 	path, ok1 := readBytes(mem, uint32(p[0]), uint32(p[1]))
 	val, ok2 := readBytes(mem, uint32(p[2]), uint32(p[3]))
 	if !ok1 || !ok2 {
 		return statusInvalidMemoryAccess
 	}
-	key := propertyKey(path)
-	v := append([]byte(nil), val...)
-	if s := vm.stream(); s != nil {
-		if s.props.m == nil {
-			s.props.m = make(map[string][]byte)
+	s := vm.stream()
+	if s == nil {
+		return statusNotFound
+	}
+	if !s.ownProps {
+		// The map came from NewStream's caller, who may hand the same
+		// Properties to other streams, on other VMs: write to a copy.
+		m := make(map[string][]byte, len(s.props.m)+1)
+		for k, v := range s.props.m {
+			m[k] = v
 		}
-		s.props.m[key] = v
-		return statusOK
+		s.props.m, s.ownProps = m, true
 	}
-	if vm.cfg.Properties.m == nil {
-		vm.cfg.Properties.m = make(map[string][]byte)
-	}
-	vm.cfg.Properties.m[key] = v
+	s.props.m[propertyKey(path)] = append([]byte(nil), val...)
 	return statusOK
 }

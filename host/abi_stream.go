@@ -10,18 +10,15 @@ import "github.com/tetratelabs/wazero/api"
 // stream, for a status outside 200..599 (Envoy's range for local replies)
 // or malformed headers; INVALID_MEMORY_ACCESS.
 func proxySendLocalResponse(vm *VM, mem api.Memory, p []uint64) status {
-	s := vm.stream()
-	if s == nil {
-		return statusBadArgument
-	}
 	code := uint32(p[0])
 	details, ok1 := readString(mem, uint32(p[1]), uint32(p[2]))
 	body, ok2 := readBytes(mem, uint32(p[3]), uint32(p[4]))
 	hb, ok3 := readBytes(mem, uint32(p[5]), uint32(p[6]))
 	if !ok1 || !ok2 || !ok3 {
-		return statusInvalidMemoryAccess
+		return statusInvalidMemoryAccess // checked first, as Envoy does
 	}
-	if code < 200 || code > 599 {
+	s := vm.stream()
+	if s == nil || code < 200 || code > 599 {
 		return statusBadArgument
 	}
 	h, err := decodeMap(hb)
@@ -40,11 +37,16 @@ func proxySendLocalResponse(vm *VM, mem api.Memory, p []uint64) status {
 }
 
 // proxyContinueStream implements proxy_continue_stream(stream_type):
-// resumes the effective stream's request or response. Result: OK;
-// BAD_ARGUMENT for an unknown type or outside a stream; UNIMPLEMENTED for
-// the TCP stream types, which this host does not carry.
+// resumes the effective stream's request or response. Only the direction
+// that is paused (or whose callback is running) resumes: continuing the
+// response does not release a paused request, as in Envoy, where the two
+// are continueDecoding and continueEncoding. Result: OK (also when that
+// direction is not paused: nothing to do); BAD_ARGUMENT for an unknown
+// type or outside a stream; UNIMPLEMENTED for the TCP stream types, which
+// this host does not carry.
 func proxyContinueStream(vm *VM, _ api.Memory, p []uint64) status {
-	switch uint32(p[0]) {
+	t := uint32(p[0])
+	switch t {
 	case streamHTTPRequest, streamHTTPResponse:
 	case streamDownstream, streamUpstream:
 		return statusUnimplemented
@@ -54,6 +56,9 @@ func proxyContinueStream(vm *VM, _ api.Memory, p []uint64) status {
 	s := vm.stream()
 	if s == nil {
 		return statusBadArgument
+	}
+	if t != s.dir {
+		return statusOK
 	}
 	s.continued = true
 	s.paused = false

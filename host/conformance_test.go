@@ -2,275 +2,259 @@ package host_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/tetratelabs/wazero/sys"
+
 	"github.com/palisade-wasm/palisade/host"
-	"github.com/palisade-wasm/palisade/host/hosttest"
 )
 
-var (
-	confOnce sync.Once
-	confMod  *host.Module
-	confErr  error
-)
+// echo is the "echo" cluster: it answers "pong" with an x-echo header
+// telling what it received.
+func echo(t *testing.T) host.Cluster {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		w.Header().Set("x-echo", r.Method+" "+r.URL.RequestURI()+" "+r.Host+" "+r.Header.Get("x-call")+" "+string(b))
+		io.WriteString(w, "pong")
+	}))
+	t.Cleanup(srv.Close)
+	return host.Cluster{Endpoint: srv.URL, Timeout: 2 * time.Second}
+}
 
-// conformance returns the conformance guest (host/testdata/conformance),
-// built and compiled once per test binary.
-func conformance(t *testing.T) *host.Module {
+// vmOptions are what the tests vary between conformance VMs.
+type vmOptions struct {
+	config   string // plugin configuration (see the guest's package doc)
+	vmID     string // "conformance-vm" when empty
+	level    host.LogLevel
+	shared   *host.SharedData
+	metrics  *host.Metrics
+	clusters map[string]host.Cluster
+}
+
+func newConformanceVM(t *testing.T, o vmOptions) (*host.VM, *logs) {
 	t.Helper()
-	confOnce.Do(func() {
-		var path string
-		if path, confErr = hosttest.BuildGuest("host/testdata/conformance"); confErr != nil {
-			return
-		}
-		var wasm []byte
-		if wasm, confErr = readFile(path); confErr != nil {
-			return
-		}
-		ctx := context.Background()
-		var rt *host.Runtime
-		if rt, confErr = host.NewRuntime(ctx, host.RuntimeConfig{CacheDir: hosttest.CacheDir()}); confErr != nil {
-			return
-		}
-		confMod, confErr = rt.Compile(ctx, wasm)
-	})
-	if confErr != nil {
-		t.Fatal(confErr)
+	if o.vmID == "" {
+		o.vmID = "conformance-vm"
 	}
-	return confMod
-}
-
-// logs collects a VM's log lines by level.
-type logs struct {
-	mu    sync.Mutex
-	lines map[host.LogLevel][]string
-}
-
-func (l *logs) add(level host.LogLevel, msg string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.lines == nil {
-		l.lines = map[host.LogLevel][]string{}
-	}
-	l.lines[level] = append(l.lines[level], msg)
-}
-
-func (l *logs) get(level host.LogLevel) []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]string(nil), l.lines[level]...)
-}
-
-func newConformanceVM(t *testing.T, pluginConfig string, shared *host.SharedData) (*host.VM, *logs) {
-	t.Helper()
-	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "pong") }))
-	t.Cleanup(echo.Close)
 	l := &logs{}
 	var props host.Properties
-	vm, err := conformance(t).NewVM(context.Background(), host.VMConfig{
-		PluginName: "conformance", VMID: "conformance-vm",
-		VMConfiguration: []byte("vm-config"), PluginConfiguration: []byte(pluginConfig),
-		Clusters:   map[string]host.Cluster{"echo": {Endpoint: echo.URL, Timeout: 2 * time.Second}},
-		SharedData: shared, LogLevel: host.LogTrace, Log: l.add, Properties: props,
+	props.SetString("node.id", "node-1")
+	vm, err := module(t, "conformance").NewVM(context.Background(), host.VMConfig{
+		PluginName: "conformance", RootID: "conformance-root", VMID: o.vmID,
+		VMConfiguration: []byte("vm-config"), PluginConfiguration: []byte(o.config),
+		Clusters: o.clusters, SharedData: o.shared, Metrics: o.metrics,
+		LogLevel: o.level, Log: l.add, Properties: props,
 	})
 	if err != nil {
-		t.Fatalf("NewVM: %v (logs %q)", err, l.get(host.LogError))
+		t.Fatalf("NewVM: %v (error logs %q)", err, l.get(host.LogError))
 	}
 	t.Cleanup(vm.Close)
 	return vm, l
 }
 
-// noFailures fails the test with the guest's FAIL lines, if any.
-func noFailures(t *testing.T, l *logs) {
-	t.Helper()
-	var fails []string
-	for _, line := range l.get(host.LogError) {
-		if strings.HasPrefix(line, "FAIL ") {
-			fails = append(fails, line)
-		}
-	}
-	if len(fails) > 0 {
-		t.Errorf("the conformance guest found %d wrong answers:\n%s", len(fails), strings.Join(fails, "\n"))
-	}
-}
-
-// TestConformanceRoot: every host function called from the root context
-// (during on_vm_start and on_configure), with hostile arguments.
-func TestConformanceRoot(t *testing.T) {
-	_, l := newConformanceVM(t, "conformance", nil)
-	noFailures(t, l)
-	if got := l.get(host.LogInfo); len(got) == 0 || got[0] != "conformance says hello" {
-		t.Errorf("info logs %q", got)
-	}
-}
-
 func conn() host.Properties {
-	return host.Connection{SourceAddress: "127.0.0.1:40000", SourcePort: 40000, MTLS: true, TLS: true,
-		URISANPeer: "spiffe://conformance.test/ns/a/sa/b"}.Properties()
+	return host.Connection{
+		SourceAddress: "127.0.0.1:40000", SourcePort: 40000,
+		DestinationAddress: "127.0.0.1:8443", DestinationPort: 8443,
+		TLS: true, TLSVersion: "TLSv1.3", RequestedSNI: "app.test",
+		MTLS: true, URISANPeer: "spiffe://conformance.test/ns/a/sa/b",
+	}.Properties()
 }
 
 func hdrs(mode string) host.Headers {
-	return host.Headers{{":method", "POST"}, {":path", "/conformance"}, {":authority", "app"}, {":scheme", "https"},
-		{"x-mode", mode}, {"x-replaced", "old"}, {"x-replaced", "older"}, {"x-remove-me", "x"}}
+	return host.Headers{{":method", "POST"}, {":path", "/conformance?x=1"}, {":authority", "app"}, {":scheme", "https"},
+		{"X-Mode", mode}, {"x-replaced", "old"}, {"x-replaced", "older"}, {"x-remove-me", "x"}}
 }
 
-func TestConformanceStreams(t *testing.T) {
-	vm, l := newConformanceVM(t, "conformance", nil)
+// TestConformanceRoot: every host function called from the root context
+// (on_vm_start, on_configure), hostile calls included; logs by level.
+func TestConformanceRoot(t *testing.T) {
+	for _, c := range []struct {
+		level host.LogLevel
+		want  map[host.LogLevel][]string
+	}{
+		{host.LogTrace, map[host.LogLevel][]string{
+			host.LogTrace:    {"level trace"},
+			host.LogDebug:    {"level debug"},
+			host.LogInfo:     {"conformance says hello", "level info"},
+			host.LogWarn:     {"level warn"},
+			host.LogError:    {"level error"},
+			host.LogCritical: {"level critical", "log level is 0"},
+		}},
+		{host.LogWarn, map[host.LogLevel][]string{
+			host.LogWarn:     {"level warn"},
+			host.LogError:    {"level error"},
+			host.LogCritical: {"level critical", "log level is 3"},
+		}},
+	} {
+		t.Run(c.level.String(), func(t *testing.T) {
+			vm, l := newConformanceVM(t, vmOptions{config: "conformance", level: c.level})
+			noFailures(t, vm, l)
+			for level := host.LogTrace; level <= host.LogCritical; level++ {
+				if got := l.get(level); !reflect.DeepEqual(got, c.want[level]) {
+					t.Errorf("%s logs: %q, want %q", level, got, c.want[level])
+				}
+			}
+		})
+	}
+}
 
-	t.Run("continue with changed headers", func(t *testing.T) {
-		s, _ := vm.NewStream(conn())
-		defer s.Close()
-		if r := s.RequestHeaders(hdrs("continue"), true); r.Action != host.Continue {
-			t.Fatalf("%v %v", r.Action, r.Err)
-		}
-		h := s.Request().Headers
-		if v, _ := h.Get("x-added"); v != "one,two" {
-			t.Errorf("x-added = %q", v)
-		}
-		if v := h.Values("x-replaced"); len(v) != 1 || v[0] != "one" {
-			t.Errorf("x-replaced = %q", v)
-		}
-		if _, ok := h.Get("x-remove-me"); ok {
-			t.Error("x-remove-me survived")
-		}
-		if r := s.ResponseHeaders(host.Headers{{":status", "200"}}, true); r.Action != host.Continue {
-			t.Fatal(r.Action)
-		}
-		if v, _ := s.Response().Headers.Get("x-conformance"); v != "seen" {
-			t.Errorf("response header %q", v)
-		}
-	})
-	t.Run("local response", func(t *testing.T) {
-		s, _ := vm.NewStream(conn())
-		defer s.Close()
-		r := s.RequestHeaders(hdrs("local"), true)
-		if r.Action != host.Respond || r.Local.Status != 403 || string(r.Local.Body) != "no" || r.Local.Details != "denied_by_conformance" {
-			t.Fatalf("%v %+v", r.Action, r.Local)
-		}
-		if v, _ := r.Local.Headers.Get("x-reason"); v != "test" {
-			t.Errorf("local response headers %q", r.Local.Headers)
-		}
-		if r := s.RequestBody([]byte("x"), true); r.Action != host.Respond {
-			t.Errorf("a phase after a local response: %v", r.Action)
-		}
-	})
-	t.Run("paused by an http call, continued from its callback", func(t *testing.T) {
-		s, _ := vm.NewStream(conn())
-		defer s.Close()
-		if r := s.RequestHeaders(hdrs("call"), true); r.Action != host.Pause {
-			t.Fatalf("%v", r.Action)
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if r := s.Wait(ctx); r.Action != host.Continue {
-			t.Fatalf("%v %v", r.Action, r.Err)
-		}
-		if v, _ := s.Request().Headers.Get("x-called"); v != "200 pong" {
-			t.Errorf("x-called = %q", v)
-		}
-	})
-	t.Run("body buffered and rewritten", func(t *testing.T) {
-		s, _ := vm.NewStream(conn())
-		defer s.Close()
-		s.RequestHeaders(hdrs("body"), false)
-		if r := s.RequestBody([]byte("ab"), false); r.Action != host.Pause {
-			t.Fatalf("first chunk: %v", r.Action)
-		}
-		r := s.RequestBody([]byte("cd"), true)
-		if r.Action != host.Continue || string(r.Body) != "<abcd>" {
-			t.Fatalf("%v %q", r.Action, r.Body)
-		}
-	})
-	noFailures(t, l)
+// The guest's metrics land in the registry it was given, readable by
+// name and printed as Envoy's /stats/prometheus prints custom metrics.
+func TestConformanceMetrics(t *testing.T) {
+	m := host.NewMetrics()
+	vm, l := newConformanceVM(t, vmOptions{config: "conformance", metrics: m})
+	noFailures(t, vm, l)
+	if v, ok := m.Value("conformance_total"); !ok || v != 15 {
+		t.Errorf("conformance_total = %d, %v; want 15", v, ok)
+	}
+	if v, ok := m.Value("conformance.gauge"); !ok || v != 40 {
+		t.Errorf("conformance.gauge = %d, %v; want 40", v, ok)
+	}
+	if n, ok := m.HistogramCount("conformance_histogram"); !ok || n != 1 {
+		t.Errorf("conformance_histogram count = %d, %v; want 1", n, ok)
+	}
+	var b strings.Builder
+	if err := m.WritePrometheus(&b); err != nil {
+		t.Fatal(err)
+	}
+	want := `# TYPE conformance_gauge gauge
+conformance_gauge 40
+# TYPE conformance_histogram histogram
+conformance_histogram_bucket{le="0.5"} 0
+conformance_histogram_bucket{le="1"} 0
+conformance_histogram_bucket{le="5"} 0
+conformance_histogram_bucket{le="10"} 1
+conformance_histogram_bucket{le="25"} 1
+conformance_histogram_bucket{le="50"} 1
+conformance_histogram_bucket{le="100"} 1
+conformance_histogram_bucket{le="250"} 1
+conformance_histogram_bucket{le="500"} 1
+conformance_histogram_bucket{le="1000"} 1
+conformance_histogram_bucket{le="2500"} 1
+conformance_histogram_bucket{le="5000"} 1
+conformance_histogram_bucket{le="10000"} 1
+conformance_histogram_bucket{le="30000"} 1
+conformance_histogram_bucket{le="60000"} 1
+conformance_histogram_bucket{le="300000"} 1
+conformance_histogram_bucket{le="600000"} 1
+conformance_histogram_bucket{le="1.8e+06"} 1
+conformance_histogram_bucket{le="3.6e+06"} 1
+conformance_histogram_bucket{le="+Inf"} 1
+conformance_histogram_sum 7
+conformance_histogram_count 1
+# TYPE conformance_total counter
+conformance_total 15
+`
+	if b.String() != want {
+		t.Errorf("WritePrometheus:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
 
-	t.Run("a trap fails the stream and the VM", func(t *testing.T) {
-		s, _ := vm.NewStream(conn())
-		r := s.RequestHeaders(hdrs("trap"), true)
-		if r.Action != host.Fail {
-			t.Fatalf("%v", r.Action)
-		}
-		if err := vm.Err(); err == nil || !strings.Contains(err.Error(), "vm failed") {
-			t.Errorf("Err() = %v", err)
-		}
-		if _, err := vm.NewStream(conn()); err == nil {
-			t.Error("a failed VM started a stream")
-		}
-		// A new VM from the same module serves on.
-		vm2, l2 := newConformanceVM(t, "conformance", nil)
-		s2, _ := vm2.NewStream(conn())
-		defer s2.Close()
-		if r := s2.RequestHeaders(hdrs("continue"), true); r.Action != host.Continue {
-			t.Fatalf("fresh VM: %v", r.Action)
-		}
-		noFailures(t, l2)
-	})
+// A plugin that refuses its configuration does not start.
+func TestConformanceConfigurationRefused(t *testing.T) {
+	l := &logs{}
+	_, err := module(t, "conformance").NewVM(context.Background(), host.VMConfig{
+		VMConfiguration: []byte("vm-config"), PluginConfiguration: []byte("refuse"), Log: l.add})
+	want := "proxy_on_configure: plugin refused the configuration"
+	if err == nil || err.Error() != want {
+		t.Errorf("NewVM: %v, want %q", err, want)
+	}
+	if got := l.get(host.LogError); len(got) != 1 || got[0] != "configuration refused" {
+		t.Errorf("error logs %q", got)
+	}
 }
 
 // Ticks reach the root context at the period the plugin set; queue
-// notifications reach the VM that registered the queue.
+// notifications reach the VM that registered the queue. Bounded waits.
 func TestConformanceTicksAndQueues(t *testing.T) {
-	vm, l := newConformanceVM(t, "conformance tick", nil)
-	deadline := time.Now().Add(3 * time.Second)
-	for vm.Call("conformance_ticks") < 3 && time.Now().Before(deadline) {
+	vm, l := newConformanceVM(t, vmOptions{config: "conformance tick"})
+	deadline := time.Now().Add(5 * time.Second)
+	for (vm.Call("conformance_ticks") < 3 || vm.Call("conformance_queued") < 1) && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if n := vm.Call("conformance_ticks"); n < 3 {
-		t.Errorf("%d ticks in 3 s at a 10 ms period", n)
-	}
-	for vm.Call("conformance_queued") < 1 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+		t.Errorf("%d ticks in 5 s at a 10 ms period", n)
 	}
 	if n := vm.Call("conformance_queued"); n != 1 {
-		t.Errorf("%d queue notifications, want 1", n)
+		t.Errorf("%d queue items received in on_queue_ready, want 1", n)
 	}
-	noFailures(t, l)
+	noFailures(t, vm, l)
 }
 
-// Shared data is host-wide: two VMs given the same store see each
-// other's writes and CAS values.
-func TestConformanceSharedAcrossVMs(t *testing.T) {
+// Shared data is host-wide per VM id: a second VM with the same id sees
+// the first one's writes (and its CAS), one with another id does not.
+func TestConformanceSharedData(t *testing.T) {
 	shared := host.NewSharedData()
-	newConformanceVM(t, "conformance", shared)
-	v, cas, ok := shared.Get("conformance/key")
+	vm1, l1 := newConformanceVM(t, vmOptions{config: "conformance", shared: shared})
+	noFailures(t, vm1, l1)
+	v, cas, ok := shared.Get("conformance-vm", "conformance/key")
 	if !ok || string(v) != "two" || cas == 0 {
 		t.Fatalf("after VM 1: %q %d %v", v, cas, ok)
 	}
-	if !shared.Set("conformance/key", []byte("three"), cas) || shared.Set("conformance/key", []byte("four"), cas) {
-		t.Error("CAS across writers")
+	// A second VM with the same id sees VM 1's value and swaps it with the
+	// CAS it read; a VM with another id has a namespace of its own.
+	for _, c := range []struct{ vmID, want, after string }{
+		{"conformance-vm", "peek: two", "peeked"},
+		{"other-vm", "peek: absent", "peeked"},
+	} {
+		vm, l := newConformanceVM(t, vmOptions{config: "peek", shared: shared, vmID: c.vmID})
+		noFailures(t, vm, l)
+		if got := l.get(host.LogInfo); len(got) != 1 || got[0] != c.want {
+			t.Errorf("%s: info logs %q, want %q", c.vmID, got, c.want)
+		}
+		if v, _, _ := shared.Get("conformance-vm", "conformance/key"); string(v) != c.after {
+			t.Errorf("%s: conformance/key = %q, want %q", c.vmID, v, c.after)
+		}
+	}
+	if !shared.Set("conformance-vm", "conformance/key", []byte("three"), 0) {
+		t.Error("a write with CAS 0 was refused")
+	}
+	_, cas, _ = shared.Get("conformance-vm", "conformance/key")
+	if !shared.Set("conformance-vm", "conformance/key", []byte("four"), cas) || shared.Set("conformance-vm", "conformance/key", []byte("five"), cas) {
+		t.Error("CAS: the current value must be accepted once, then refused")
 	}
 }
 
-// Module imports the host lacks are refused at compile time, naming them.
-func TestCompileRefusesUnknownImports(t *testing.T) {
-	ctx := context.Background()
-	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{})
+// Module imports the host lacks, and missing exports, are refused at
+// compile time, naming each.
+func TestCompileRefuses(t *testing.T) {
+	skipWithoutGo(t)
+	rt, err := testRuntime()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rt.Close(ctx)
-	// (module (import "env" "proxy_fly" (func)) (import "wasi_snapshot_preview1" "sock_accept" (func)))
-	wasm := []byte{0, 'a', 's', 'm', 1, 0, 0, 0,
-		1, 4, 1, 0x60, 0, 0, // type section: () -> ()
-		2, 54, 2,
-		3, 'e', 'n', 'v', 9, 'p', 'r', 'o', 'x', 'y', '_', 'f', 'l', 'y', 0, 0,
-		22, 'w', 'a', 's', 'i', '_', 's', 'n', 'a', 'p', 's', 'h', 'o', 't', '_', 'p', 'r', 'e', 'v', 'i', 'e', 'w', '1',
-		11, 's', 'o', 'c', 'k', '_', 'a', 'c', 'c', 'e', 'p', 't', 0, 0,
+	for _, c := range []struct{ guest, want string }{
+		{"unknownimport", "module imports what the host does not provide: env.proxy_does_not_exist, wasi_snapshot_preview1.sock_accept"},
+		{"noabi", "module lacks exports: proxy_abi_version_0_2_1 (the only ABI version this host speaks)"},
+		{"", "module lacks exports: proxy_abi_version_0_2_1 (the only ABI version this host speaks), proxy_on_memory_allocate, memory"},
+	} {
+		wasm := []byte{0, 'a', 's', 'm', 1, 0, 0, 0} // an empty module
+		if c.guest != "" {
+			g := build(c.guest)
+			if g.wasm == nil {
+				t.Fatalf("%s: %v", c.guest, g.err)
+			}
+			wasm = g.wasm
+		}
+		if _, err := rt.Compile(context.Background(), wasm); err == nil || err.Error() != c.want {
+			t.Errorf("%s: Compile: %v\nwant: %s", c.guest, err, c.want)
+		}
 	}
-	_, err = rt.Compile(ctx, wasm)
-	want := "module imports what the host does not provide: env.proxy_fly, wasi_snapshot_preview1.sock_accept"
-	if err == nil || err.Error() != want {
-		t.Errorf("Compile: %v\nwant: %s", err, want)
+}
+
+// exitCode returns the exit code of a proc_exit behind err, or -1.
+func exitCode(err error) int {
+	var e *sys.ExitError
+	if errors.As(err, &e) {
+		return int(e.ExitCode())
 	}
-	// A module with nothing proxy-wasm about it.
-	_, err = rt.Compile(ctx, []byte{0, 'a', 's', 'm', 1, 0, 0, 0})
-	want = "module lacks exports: proxy_abi_version_0_2_1 (the only ABI version this host speaks), proxy_on_memory_allocate, memory"
-	if err == nil || err.Error() != want {
-		t.Errorf("Compile: %v\nwant: %s", err, want)
-	}
+	return -1
 }

@@ -26,6 +26,16 @@ func (h Headers) Get(name string) (string, bool) {
 	return out, found
 }
 
+// first returns the first value of name, matched without regard to case.
+func (h Headers) first(name string) (string, bool) {
+	for _, kv := range h {
+		if strings.EqualFold(kv[0], name) {
+			return kv[1], true
+		}
+	}
+	return "", false
+}
+
 // Values returns every value of name, in order.
 func (h Headers) Values(name string) []string {
 	var out []string

@@ -8,24 +8,28 @@ import (
 	"github.com/palisade-wasm/palisade/host/hosttest"
 )
 
-// BenchmarkEmptyRequest is the host's own cost per request: one VM, a
-// guest (the conformance guest with no mode) that only continues; stream
-// created, request headers, stream closed.
+// BenchmarkEmptyRequest is the host's own cost per request: one VM running
+// the minimal guest (host/testdata/minimal), which reads all request
+// headers in one host call and continues; stream created, request headers,
+// stream closed (on_done, on_log, on_delete).
 func BenchmarkEmptyRequest(b *testing.B) {
-	mod := conformance(&testing.T{})
-	vm, err := mod.NewVM(context.Background(), host.VMConfig{PluginName: "conformance", VMID: "conformance-vm",
-		VMConfiguration: []byte("vm-config"), PluginConfiguration: []byte("conformance")})
+	vm, err := module(b, "minimal").NewVM(context.Background(), host.VMConfig{PluginName: "minimal"})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer vm.Close()
-	props := host.Connection{SourceAddress: "127.0.0.1:1"}.Properties()
+	props := host.Connection{SourceAddress: "127.0.0.1:1", SourcePort: 1}.Properties()
 	h := host.Headers{{":method", "GET"}, {":path", "/"}, {":authority", "app"}, {":scheme", "http"}}
 	calls := vm.HostCalls()
 	b.ReportAllocs()
 	for b.Loop() {
-		s, _ := vm.NewStream(props)
-		s.RequestHeaders(h, true)
+		s, err := vm.NewStream(props)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r := s.RequestHeaders(h, true); r.Action != host.Continue {
+			b.Fatal(r.Action, r.Err)
+		}
 		s.Close()
 	}
 	b.ReportMetric(float64(vm.HostCalls()-calls)/float64(b.N), "hostcalls/op")
@@ -39,27 +43,28 @@ func BenchmarkCompile(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
+	compile := func(b *testing.B, cfg host.RuntimeConfig) {
+		rt, err := host.NewRuntime(ctx, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer rt.Close(ctx)
+		if _, err := rt.Compile(ctx, wasm); err != nil {
+			b.Fatal(err)
+		}
+	}
 	b.Run("nocache", func(b *testing.B) {
+		b.ReportAllocs()
 		for b.Loop() {
-			rt, _ := host.NewRuntime(ctx, host.RuntimeConfig{})
-			if _, err := rt.Compile(ctx, wasm); err != nil {
-				b.Fatal(err)
-			}
-			rt.Close(ctx)
+			compile(b, host.RuntimeConfig{})
 		}
 	})
 	b.Run("cache", func(b *testing.B) {
-		dir := b.TempDir()
-		warm, _ := host.NewRuntime(ctx, host.RuntimeConfig{CacheDir: dir})
-		warm.Compile(ctx, wasm)
-		warm.Close(ctx)
-		b.ResetTimer()
+		cfg := host.RuntimeConfig{CacheDir: b.TempDir()}
+		compile(b, cfg) // warm the cache
+		b.ReportAllocs()
 		for b.Loop() {
-			rt, _ := host.NewRuntime(ctx, host.RuntimeConfig{CacheDir: dir})
-			if _, err := rt.Compile(ctx, wasm); err != nil {
-				b.Fatal(err)
-			}
-			rt.Close(ctx)
+			compile(b, cfg)
 		}
 	})
 }

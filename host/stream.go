@@ -64,15 +64,19 @@ var ErrWaitTimeout = errors.New("paused stream not resumed in time")
 // of the plugin. Its phases run in order; a Pause must be resolved with
 // Wait before the next phase. Close ends it.
 type Stream struct {
-	vm      *VM
-	id      uint32
-	props   Properties
-	started time.Time
+	vm    *VM
+	id    uint32
+	props Properties
+	// ownProps: props.m is the stream's own copy (made on the first
+	// proxy_set_property), not the caller's map.
+	ownProps bool
+	started  time.Time
 
 	req, resp Message
 
-	paused    bool // the plugin returned Pause and has not continued
-	continued bool // proxy_continue_stream was called during the current phase
+	dir       uint32 // stream type of the current (or paused) phase: streamHTTPRequest or streamHTTPResponse
+	paused    bool   // the plugin returned Pause and has not continued
+	continued bool   // proxy_continue_stream(dir) was called during the current phase
 	local     *LocalResponse
 	reset     bool
 	closed    bool
@@ -120,28 +124,28 @@ func (s *Stream) wake() {
 // lower-cased, as Envoy stores them).
 func (s *Stream) RequestHeaders(h Headers, endOfStream bool) Result {
 	s.req.Headers = lowerNames(h)
-	return s.headers(s.vm.fnReqHeaders, len(h), true, endOfStream)
+	return s.headers(streamHTTPRequest, s.vm.fnReqHeaders, len(h), true, endOfStream)
 }
 
 // ResponseHeaders runs proxy_on_response_headers.
 func (s *Stream) ResponseHeaders(h Headers, endOfStream bool) Result {
 	s.resp.Headers = lowerNames(h)
-	return s.headers(s.vm.fnRespHeaders, len(h), true, endOfStream)
+	return s.headers(streamHTTPResponse, s.vm.fnRespHeaders, len(h), true, endOfStream)
 }
 
 // RequestTrailers runs proxy_on_request_trailers.
 func (s *Stream) RequestTrailers(h Headers) Result {
 	s.req.Trailers = lowerNames(h)
-	return s.headers(s.vm.fnReqTrailers, len(h), false, false)
+	return s.headers(streamHTTPRequest, s.vm.fnReqTrailers, len(h), false, false)
 }
 
 // ResponseTrailers runs proxy_on_response_trailers.
 func (s *Stream) ResponseTrailers(h Headers) Result {
 	s.resp.Trailers = lowerNames(h)
-	return s.headers(s.vm.fnRespTrailers, len(h), false, false)
+	return s.headers(streamHTTPResponse, s.vm.fnRespTrailers, len(h), false, false)
 }
 
-func (s *Stream) headers(f api.Function, n int, hasEOS, eos bool) Result {
+func (s *Stream) headers(dir uint32, f api.Function, n int, hasEOS, eos bool) Result {
 	vm := s.vm
 	vm.mu.Lock()
 	defer vm.mu.Unlock()
@@ -149,23 +153,23 @@ func (s *Stream) headers(f api.Function, n int, hasEOS, eos bool) Result {
 		return r
 	}
 	if hasEOS {
-		return s.phase(f, uint64(s.id), uint64(n), boolArg(eos))
+		return s.phase(dir, f, uint64(s.id), uint64(n), boolArg(eos))
 	}
-	return s.phase(f, uint64(s.id), uint64(n))
+	return s.phase(dir, f, uint64(s.id), uint64(n))
 }
 
 // RequestBody buffers chunk and runs proxy_on_request_body with the size
 // of everything buffered. On Continue, Result.Body is what to forward.
 func (s *Stream) RequestBody(chunk []byte, endOfStream bool) Result {
-	return s.body(&s.req, s.vm.fnReqBody, chunk, endOfStream, 413)
+	return s.body(streamHTTPRequest, &s.req, s.vm.fnReqBody, chunk, endOfStream, 413)
 }
 
 // ResponseBody is RequestBody for the response.
 func (s *Stream) ResponseBody(chunk []byte, endOfStream bool) Result {
-	return s.body(&s.resp, s.vm.fnRespBody, chunk, endOfStream, 500)
+	return s.body(streamHTTPResponse, &s.resp, s.vm.fnRespBody, chunk, endOfStream, 500)
 }
 
-func (s *Stream) body(m *Message, f api.Function, chunk []byte, eos bool, tooLarge int) Result {
+func (s *Stream) body(dir uint32, m *Message, f api.Function, chunk []byte, eos bool, tooLarge int) Result {
 	vm := s.vm
 	vm.mu.Lock()
 	defer vm.mu.Unlock()
@@ -177,7 +181,7 @@ func (s *Stream) body(m *Message, f api.Function, chunk []byte, eos bool, tooLar
 		return Result{Action: Respond, Local: s.local}
 	}
 	m.Body = append(m.Body, chunk...)
-	r := s.phase(f, uint64(s.id), uint64(len(m.Body)), boolArg(eos))
+	r := s.phase(dir, f, uint64(s.id), uint64(len(m.Body)), boolArg(eos))
 	if r.Action == Continue {
 		r.Body = m.Body
 		m.Body = nil
@@ -201,9 +205,11 @@ func (s *Stream) settled() (Result, bool) {
 	return Result{}, false
 }
 
-// phase runs one stream callback with vm.mu held and classifies its result.
-func (s *Stream) phase(f api.Function, args ...uint64) Result {
+// phase runs one stream callback of direction dir (streamHTTPRequest or
+// streamHTTPResponse) with vm.mu held and classifies its result.
+func (s *Stream) phase(dir uint32, f api.Function, args ...uint64) Result {
 	vm := s.vm
+	s.dir = dir
 	s.continued = false
 	vm.effective = s.id
 	action, err := vm.call(f, args...)

@@ -79,6 +79,18 @@ func proxyHTTPCall(up ptr, upSize uint32, h ptr, hSize uint32, body ptr, bodySiz
 //go:wasmimport env proxy_grpc_call
 func proxyGrpcCall(a ptr, b uint32, c ptr, d uint32, e ptr, f uint32, g ptr, h uint32, i ptr, j uint32, timeout uint32, ret ptr) uint32
 
+//go:wasmimport env proxy_grpc_stream
+func proxyGrpcStream(a ptr, b uint32, c ptr, d uint32, e ptr, f uint32, g ptr, h uint32, ret ptr) uint32
+
+//go:wasmimport env proxy_grpc_send
+func proxyGrpcSend(id uint32, msg ptr, size uint32, end uint32) uint32
+
+//go:wasmimport env proxy_grpc_cancel
+func proxyGrpcCancel(id uint32) uint32
+
+//go:wasmimport env proxy_grpc_close
+func proxyGrpcClose(id uint32) uint32
+
 //go:wasmimport env proxy_get_shared_data
 func proxyGetSharedData(key ptr, keySize uint32, retData, retSize, retCAS ptr) uint32
 
@@ -111,3 +123,9 @@ func proxyGetMetric(id uint32, ret ptr) uint32
 
 //go:wasmimport env proxy_call_foreign_function
 func proxyCallForeignFunction(name ptr, nameSize uint32, args ptr, argsSize uint32, ret, retSize ptr) uint32
+
+// procExit is WASI's proc_exit, imported directly (os.Exit would pull in
+// the os package and with it WASI functions Envoy does not provide).
+//
+//go:wasmimport wasi_snapshot_preview1 proc_exit
+func procExit(code uint32)
