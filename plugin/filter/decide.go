@@ -4,7 +4,6 @@ import (
 	"strconv"
 
 	"github.com/palisade-wasm/palisade/plugin/config"
-	"github.com/palisade-wasm/palisade/plugin/internal/abi"
 	"github.com/palisade-wasm/palisade/policies"
 )
 
@@ -22,12 +21,10 @@ func (h *httpContext) decide() bool {
 	*r = policies.Request{Method: h.req.method, Path: h.path, Host: hostOnly(h.req.authority), Scheme: h.req.scheme,
 		Query: h.query, Headers: h.req.headers}
 	if pol.Uses("route") {
-		if b, err := abi.GetProperty([]string{"xds", "route_name"}); err == nil {
-			r.Route = string(b)
-		}
+		r.Route = propString(propRouteName)
 	}
 	if pol.Uses("source") {
-		if b, err := abi.GetProperty([]string{"source", "address"}); err == nil {
+		if b, err := propSourceAddress.AppendTo(nil); err == nil {
 			ip, port := splitHostPort(string(b))
 			r.SourceIP, r.SourcePort = ip, port
 		}
