@@ -207,3 +207,41 @@ func TestCertificateBoundTokens(t *testing.T) {
 		})
 	}
 }
+
+// TestContextReuseLeaksNothing: palisade.wasm reuses a stream's context
+// for a later stream once the host deleted it. Requests alternating
+// between users, a service certificate, a missing token (when not
+// required) and a bad path on one VM must each see only their own
+// identity: nothing of an earlier request survives into a later one.
+func TestContextReuseLeaksNothing(t *testing.T) {
+	idp := hosttest.NewIssuer(t, "https://idp.example", "k1", "p256.pem")
+	now := time.Now().Unix()
+	alice := idp.Token(t, map[string]any{"sub": "alice", "aud": "orders", "exp": now + 600, "email": "alice@example.com"})
+	bob := idp.Token(t, map[string]any{"sub": "bob", "aud": "orders", "exp": now + 600})
+	cfg := userConfig(t, idp, `,"require_user":false`)
+	forEachHost(t, cfg, func(t *testing.T, h pluginHost) {
+		for round := range 50 {
+			got := h.request(t, req("/orders", bearer(alice)), nil)
+			if got.action != "continue" || hv(got.headers, "x-palisade-user") != "alice" || hv(got.headers, "x-user-email") != "alice@example.com" {
+				t.Fatalf("round %d alice: %+v", round, got)
+			}
+			got = h.request(t, req("/orders"), nil)
+			if got.action != "continue" || hv(got.headers, "x-palisade-user") != "" || hv(got.headers, "x-user-email") != "" {
+				t.Fatalf("round %d anonymous request carries an identity: %+v", round, got)
+			}
+			got = h.request(t, req("/a%2Fb", bearer(alice)), nil)
+			if got.action != "respond" || got.status != 400 {
+				t.Fatalf("round %d bad path: %+v", round, got)
+			}
+			got = h.request(t, req("/orders", bearer(bob)), nil)
+			if got.action != "continue" || hv(got.headers, "x-palisade-user") != "bob" || hv(got.headers, "x-user-email") != "" {
+				t.Fatalf("round %d bob: %+v", round, got)
+			}
+		}
+	})
+}
+
+func hv(h [][2]string, name string) string {
+	v, _ := header(h, name)
+	return v
+}
