@@ -245,3 +245,36 @@ func hv(h [][2]string, name string) string {
 	v, _ := header(h, name)
 	return v
 }
+
+// TestTaggedMetrics: each request's outcome is counted by decision and
+// reason, token failures by provider and reason, token cache lookups by
+// result, configuration loads by result, with the tags in the metric name
+// as Istio's stats tag regexes take them out.
+func TestTaggedMetrics(t *testing.T) {
+	idp := hosttest.NewIssuer(t, "https://idp.example", "k1", "p256.pem")
+	now := time.Now().Unix()
+	good := idp.Token(t, map[string]any{"sub": "alice", "aud": "orders", "exp": now + 600})
+	expired := idp.Token(t, map[string]any{"sub": "alice", "aud": "orders", "exp": now - 600})
+	forEachHost(t, userConfig(t, idp, ""), func(t *testing.T, h pluginHost) {
+		h.request(t, req("/orders", bearer(good)), nil)
+		h.request(t, req("/orders", bearer(good)), nil)
+		h.request(t, req("/orders", bearer(expired)), nil)
+		h.request(t, req("/orders"), nil)
+		h.request(t, req("/a%2Fb"), nil)
+		for name, want := range map[string]int64{
+			"decision=.=allow;.;reason=.=none;.;palisade_decisions_total":              2,
+			"decision=.=deny;.;reason=.=expired;.;palisade_decisions_total":            1,
+			"decision=.=deny;.;reason=.=token_missing;.;palisade_decisions_total":      1,
+			"decision=.=deny;.;reason=.=path_encoded_slash;.;palisade_decisions_total": 1,
+			"provider=.=idp;.;reason=.=expired;.;palisade_token_failures_total":        1,
+			"provider=.=none;.;reason=.=token_missing;.;palisade_token_failures_total": 1,
+			"result=.=miss;.;palisade_token_cache_total":                               2,
+			"result=.=hit;.;palisade_token_cache_total":                                1,
+			"result=.=accepted;.;palisade_config_loads_total":                          1,
+		} {
+			if got := h.counter(t, name); got != want {
+				t.Errorf("%s = %d, want %d", name, got, want)
+			}
+		}
+	})
+}

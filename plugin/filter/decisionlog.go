@@ -12,6 +12,7 @@ import (
 // mode let through what would have been denied), status the local
 // answer's (0 when forwarded), reason its code.
 func (h *httpContext) logDecision(decision string, status int, reason string) {
+	h.plugin.metrics.decisions.inc(decision, reason)
 	if h.cfg == nil {
 		return
 	}

@@ -64,6 +64,7 @@ func (p *pluginContext) OnPluginStart(size int) types.OnPluginStartStatus {
 		if err != nil {
 			p.log.error("read plugin configuration: " + err.Error())
 			p.metrics.configRejected.Increment(1)
+			p.metrics.configLoads.inc("rejected", "")
 			return types.OnPluginStartStatusFailed
 		}
 	}
@@ -71,6 +72,7 @@ func (p *pluginContext) OnPluginStart(size int) types.OnPluginStartStatus {
 	if err != nil {
 		p.log.error(err.Error())
 		p.metrics.configRejected.Increment(1)
+		p.metrics.configLoads.inc("rejected", "")
 		return types.OnPluginStartStatusFailed
 	}
 	p.cfg = cfg
@@ -83,6 +85,7 @@ func (p *pluginContext) OnPluginStart(size int) types.OnPluginStartStatus {
 	p.remotes = map[*provider.Provider]*provider.Remote{}
 	p.startRemotes()
 	p.metrics.configAccepted.Increment(1)
+	p.metrics.configLoads.inc("accepted", "")
 	p.log.info("configuration accepted")
 	return types.OnPluginStartStatusOK
 }
