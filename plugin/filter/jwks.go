@@ -15,7 +15,29 @@ import (
 const (
 	tickPeriod   = 1000 // ms
 	sharedPrefix = "palisade/jwks/"
+	// waitTick is the tick while streams wait for keys: another VM's
+	// fetch reaches this one through shared data, read at each tick, so a
+	// one-second tick would hold each waiting stream up to a second (a key
+	// rotation under load would stall every client that sent a new kid).
+	waitTick = 25 // ms
 )
+
+// setTick asks for the tick period that fits: fast while streams wait for
+// keys, slow otherwise. It calls the host only on a change.
+func (p *pluginContext) setTick() {
+	want := uint32(tickPeriod)
+	if len(p.waiting) > 0 {
+		want = waitTick
+	}
+	if want == p.tick {
+		return
+	}
+	if err := abi.SetTickPeriodMilliSeconds(want); err != nil {
+		p.log.error("set tick period: " + err.Error())
+		return
+	}
+	p.tick = want
+}
 
 func (p *pluginContext) remote(pr *provider.Provider) *provider.Remote {
 	r, ok := p.remotes[pr]
@@ -37,9 +59,7 @@ func (p *pluginContext) startRemotes() {
 		}
 	}
 	if any {
-		if err := abi.SetTickPeriodMilliSeconds(tickPeriod); err != nil {
-			p.log.error("set tick period: " + err.Error())
-		}
+		p.setTick()
 	}
 }
 
@@ -67,6 +87,7 @@ func (p *pluginContext) OnTick() {
 	}
 	clear(p.waiting[len(kept):])
 	p.waiting = kept
+	p.setTick()
 }
 
 // refresh adopts a newer shared key set, or fetches one when due and
@@ -75,7 +96,9 @@ func (p *pluginContext) refresh(pr *provider.Provider, now time.Time) {
 	r := p.remote(pr)
 	key := sharedPrefix + pr.Name
 	if b, _, err := abi.GetSharedData(key); err == nil {
-		if doc, at, err := provider.DecodeShared(b); err == nil && r.Adopt(doc, at) {
+		// Keys older than an early fetch this VM asked for cannot satisfy
+		// the streams waiting for it: they wait for the fetch.
+		if doc, at, err := provider.DecodeShared(b); err == nil && r.Adopt(doc, at) && !r.WantsEarly() {
 			p.keysArrived(pr)
 		}
 	}
@@ -92,6 +115,15 @@ func (p *pluginContext) refresh(pr *provider.Provider, now time.Time) {
 	p.fetch(pr, r)
 }
 
+// releaseLease ends this VM's fetch lease as soon as its fetch is over,
+// rather than when the lease times out: another VM that needs an early
+// fetch (a kid it lacks) must not wait for the timeout.
+func (p *pluginContext) releaseLease(pr *provider.Provider, now time.Time) {
+	if err := abi.SetSharedData(sharedPrefix+pr.Name+"/lease", provider.Lease(now), 0); err != nil {
+		p.log.warn("release jwks lease of provider " + pr.Name + ": " + err.Error())
+	}
+}
+
 func (p *pluginContext) fetch(pr *provider.Provider, r *provider.Remote) {
 	rc := pr.Remote
 	headers := [][2]string{{":method", "GET"}, {":path", rc.Path}, {":authority", rc.Authority}, {"accept", "application/json"}}
@@ -101,6 +133,7 @@ func (p *pluginContext) fetch(pr *provider.Provider, r *provider.Remote) {
 	if err != nil {
 		p.log.error("fetch jwks of provider " + pr.Name + ": dispatch to cluster " + rc.Cluster + ": " + err.Error())
 		r.Failed(time.Now())
+		p.releaseLease(pr, time.Now())
 		p.metrics.jwksFailures.Increment(1)
 		p.keysArrived(pr)
 		return
@@ -112,6 +145,7 @@ func (p *pluginContext) fetch(pr *provider.Provider, r *provider.Remote) {
 // failure that keeps the old keys and backs off.
 func (p *pluginContext) fetched(pr *provider.Provider, r *provider.Remote, numHeaders, bodySize int) {
 	now := time.Now()
+	defer p.releaseLease(pr, now)
 	status := ""
 	if numHeaders > 0 {
 		if hs, err := abi.GetHttpCallResponseHeaders(); err == nil {
@@ -160,6 +194,7 @@ func (p *pluginContext) keysArrived(pr *provider.Provider) {
 	}
 	clear(p.waiting[len(kept):])
 	p.waiting = kept
+	p.setTick()
 	for _, h := range ready {
 		if abi.SetEffectiveContext(h.id) == nil {
 			h.resume(false)
@@ -169,6 +204,7 @@ func (p *pluginContext) keysArrived(pr *provider.Provider) {
 
 func (p *pluginContext) wait(h *httpContext) {
 	p.waiting = append(p.waiting, h)
+	p.setTick()
 	if r := p.remote(h.provider); r.Due(time.Now()) {
 		p.refresh(h.provider, time.Now())
 	}

@@ -33,6 +33,8 @@ type pluginContext struct {
 	// wasm an allocation costs microseconds, more than the rest of a
 	// tokenless request.
 	free []*httpContext
+
+	tick uint32 // the tick period asked of the host, ms (0: none)
 }
 
 // maxFree bounds the contexts kept for reuse (a burst of concurrent

@@ -154,8 +154,24 @@ func TestRemote(t *testing.T) {
 	if err := r.Fetched([]byte(`{"keys":[]}`), t0.Add(5*time.Second)); err == nil || r.Keys(t0.Add(5*time.Second)) == nil {
 		t.Error("an empty key set replaced the good one")
 	}
-	if !r.RequestEarly(t0.Add(6*time.Second)) || r.RequestEarly(t0.Add(7*time.Second)) {
-		t.Error("early refetch not limited to one per interval")
+	if !r.RequestEarly(t0.Add(6*time.Second)) || !r.Due(t0.Add(6*time.Second)) {
+		t.Error("early refetch not granted")
+	}
+	if !r.RequestEarly(t0.Add(6500 * time.Millisecond)) {
+		t.Error("a second unknown kid may not wait for the early fetch under way")
+	}
+	r.Started()
+	if err := r.Fetched([]byte(good), t0.Add(6600*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	// Within the interval: the caller waits, the fetch waits for the
+	// interval to pass.
+	if !r.RequestEarly(t0.Add(6800*time.Millisecond)) || r.Due(t0.Add(35900*time.Millisecond)) || !r.Due(t0.Add(36*time.Second)) {
+		t.Error("early refetch not limited to one per interval, or not scheduled after it")
+	}
+	r.Started()
+	if err := r.Fetched([]byte(good), t0.Add(36100*time.Millisecond)); err != nil || r.WantsEarly() {
+		t.Fatal("the scheduled early fetch did not answer the request", err)
 	}
 	if r.Keys(t0.Add(2*time.Hour)) != nil {
 		t.Error("keys used past the maximum staleness")
@@ -194,5 +210,28 @@ func TestSharedIdentity(t *testing.T) {
 	}
 	if SharedKey(1, "tok") == SharedKey(2, "tok") {
 		t.Error("configurations share slots")
+	}
+}
+
+// TestRemoteAdoptAnswersEarlyFetchOnlyWhenNewer: during a key rotation, a
+// VM that asked for an early fetch (a token named a kid it lacks) must not
+// take another VM's older key set as the answer: only keys fetched after
+// the request end the wait.
+func TestRemoteAdoptAnswersEarlyFetchOnlyWhenNewer(t *testing.T) {
+	cfg := &RemoteConfig{CacheDuration: time.Hour, MaxStaleness: 2 * time.Hour, RefetchInterval: time.Second}
+	good := `{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}`
+	t0 := time.Unix(1000, 0)
+	r := NewRemote(cfg)
+	if !r.Adopt([]byte(good), t0) || r.WantsEarly() {
+		t.Fatal("first keys not adopted")
+	}
+	if !r.RequestEarly(t0.Add(10 * time.Second)) {
+		t.Fatal("early fetch refused")
+	}
+	if !r.Adopt([]byte(good), t0.Add(5*time.Second)) || !r.WantsEarly() {
+		t.Error("keys fetched before the early request ended the wait for it")
+	}
+	if !r.Adopt([]byte(good), t0.Add(11*time.Second)) || r.WantsEarly() {
+		t.Error("keys fetched after the early request did not answer it")
 	}
 }

@@ -86,6 +86,9 @@ func (r *Remote) Failed(now time.Time) {
 }
 
 // Adopt takes keys another VM fetched, when they are newer than ours.
+// They answer an early fetch this VM asked for only when fetched after
+// the time it was scheduled for: older keys may not hold the kid that
+// triggered it (see WantsEarly).
 func (r *Remote) Adopt(doc []byte, fetchedAt time.Time) bool {
 	if !fetchedAt.After(r.fetchedAt) {
 		return false
@@ -95,23 +98,41 @@ func (r *Remote) Adopt(doc []byte, fetchedAt time.Time) bool {
 		return false
 	}
 	r.keys, r.fetchedAt = set, fetchedAt
-	r.failures, r.wantEarly = 0, false
+	r.failures = 0
+	if fetchedAt.After(r.lastEarly) {
+		r.wantEarly = false
+	}
 	return true
 }
+
+// WantsEarly reports whether an early fetch was asked for and no key set
+// fetched since has answered it: streams waiting for it keep waiting.
+func (r *Remote) WantsEarly() bool { return r.wantEarly }
 
 // FetchedAt returns when the keys in use were fetched.
 func (r *Remote) FetchedAt() time.Time { return r.fetchedAt }
 
 // RequestEarly asks for a fetch before the cache expires, because a token
-// named a kid the keys lack. It reports whether the request is granted:
-// at most once per RefetchInterval.
+// named a kid the keys lack, and reports whether the caller should wait
+// for it (always, today: the fetch is only ever delayed, never refused).
+// Early fetches are at least RefetchInterval apart: one asked for sooner
+// is scheduled for when the interval has passed (Due says when), and
+// every caller until it is answered waits for the same fetch. So a key
+// rotation under load costs one fetch and no 401, even when tokens with
+// unknown kids (forged, or from another issuer's keys) keep asking: they
+// wait for the next scheduled fetch, then fail, and never raise the fetch
+// rate. The caller's own wait timeout bounds the wait.
 func (r *Remote) RequestEarly(now time.Time) bool {
-	if !r.lastEarly.IsZero() && now.Sub(r.lastEarly) < r.cfg.RefetchInterval {
-		return false
+	if r.wantEarly {
+		return true
 	}
-	r.lastEarly = now
+	at := now
+	if !r.lastEarly.IsZero() && at.Before(r.lastEarly.Add(r.cfg.RefetchInterval)) {
+		at = r.lastEarly.Add(r.cfg.RefetchInterval)
+	}
+	r.lastEarly = at
 	r.wantEarly = true
-	r.nextAttempt = time.Time{}
+	r.nextAttempt = at
 	return true
 }
 
