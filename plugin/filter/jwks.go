@@ -99,6 +99,7 @@ func (p *pluginContext) fetch(pr *provider.Provider, r *provider.Remote) {
 		p.fetched(pr, r, numHeaders, bodySize)
 	})
 	if err != nil {
+		releaseLease(sharedPrefix+pr.Name, time.Now())
 		p.log.error("fetch jwks of provider " + pr.Name + ": dispatch to cluster " + rc.Cluster + ": " + err.Error())
 		r.Failed(time.Now())
 		p.metrics.jwksFailures.Increment(1)
@@ -112,6 +113,7 @@ func (p *pluginContext) fetch(pr *provider.Provider, r *provider.Remote) {
 // failure that keeps the old keys and backs off.
 func (p *pluginContext) fetched(pr *provider.Provider, r *provider.Remote, numHeaders, bodySize int) {
 	now := time.Now()
+	releaseLease(sharedPrefix+pr.Name, now)
 	status := ""
 	if numHeaders > 0 {
 		if hs, err := abi.GetHttpCallResponseHeaders(); err == nil {
@@ -140,10 +142,28 @@ func (p *pluginContext) fetched(pr *provider.Provider, r *provider.Remote, numHe
 		return
 	}
 	p.metrics.jwksFetches.Increment(1)
-	if err := abi.SetSharedData(sharedPrefix+pr.Name, provider.EncodeShared(body, now), 0); err != nil {
+	if err := setShared(sharedPrefix+pr.Name, provider.EncodeShared(body, now)); err != nil {
 		p.log.warn("share jwks of provider " + pr.Name + ": " + err.Error())
 	}
 	p.keysArrived(pr)
+}
+
+// releaseLease frees the fetch lease of key once this VM's fetch ended,
+// so that the next fetch (an early one for an unknown kid) need not wait
+// for the lease to expire. On failure the lease expires on its own.
+func releaseLease(key string, now time.Time) {
+	_ = setShared(key+"/lease", provider.Lease(now))
+}
+
+// setShared overwrites a shared-data value. It passes the value's current
+// CAS rather than 0: Envoy takes 0 as "unconditionally", but proxytest
+// refuses 0 once the key exists, and an explicit CAS means the same in both.
+func setShared(key string, value []byte) error {
+	_, cas, err := abi.GetSharedData(key)
+	if err != nil {
+		cas = 0
+	}
+	return abi.SetSharedData(key, value, cas)
 }
 
 // keysArrived resumes the streams waiting for pr's keys, whatever the
