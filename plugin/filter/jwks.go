@@ -70,9 +70,13 @@ func (p *pluginContext) OnTick() {
 }
 
 // refresh adopts a newer shared key set, or fetches one when due and
-// this VM wins the lease.
+// this VM wins the lease. With discovery, the discovery document is
+// refreshed first (see discovery.go): it says where the key set is.
 func (p *pluginContext) refresh(pr *provider.Provider, now time.Time) {
 	r := p.remote(pr)
+	if pr.Remote.Discovery != nil {
+		p.refreshDiscovery(pr, r, now)
+	}
 	key := sharedPrefix + pr.Name
 	if b, _, err := abi.GetSharedData(key); err == nil {
 		if doc, at, err := provider.DecodeShared(b); err == nil && r.Adopt(doc, at) {
@@ -94,13 +98,14 @@ func (p *pluginContext) refresh(pr *provider.Provider, now time.Time) {
 
 func (p *pluginContext) fetch(pr *provider.Provider, r *provider.Remote) {
 	rc := pr.Remote
-	headers := [][2]string{{":method", "GET"}, {":path", rc.Path}, {":authority", rc.Authority}, {"accept", "application/json"}}
-	_, err := abi.DispatchHttpCall(rc.Cluster, headers, nil, nil, uint32(rc.Timeout/time.Millisecond), func(numHeaders, bodySize, _ int) {
+	t, _ := r.Target(time.Now()) // Due said there is one
+	headers := [][2]string{{":method", "GET"}, {":path", t.Path}, {":authority", t.Authority}, {"accept", "application/json"}}
+	_, err := abi.DispatchHttpCall(t.Cluster, headers, nil, nil, uint32(rc.Timeout/time.Millisecond), func(numHeaders, bodySize, _ int) {
 		p.fetched(pr, r, numHeaders, bodySize)
 	})
 	if err != nil {
 		releaseLease(sharedPrefix+pr.Name, time.Now())
-		p.log.error("fetch jwks of provider " + pr.Name + ": dispatch to cluster " + rc.Cluster + ": " + err.Error())
+		p.log.error("fetch jwks of provider " + pr.Name + ": dispatch to cluster " + t.Cluster + ": " + err.Error())
 		r.Failed(time.Now())
 		p.metrics.jwksFailures.Increment(1)
 		p.keysArrived(pr)
@@ -189,8 +194,9 @@ func (p *pluginContext) keysArrived(pr *provider.Provider) {
 
 func (p *pluginContext) wait(h *httpContext) {
 	p.waiting = append(p.waiting, h)
-	if r := p.remote(h.provider); r.Due(time.Now()) {
-		p.refresh(h.provider, time.Now())
+	now := time.Now()
+	if r := p.remote(h.provider); r.Due(now) || r.DiscoveryDue(now) {
+		p.refresh(h.provider, now)
 	}
 }
 
