@@ -31,12 +31,15 @@ func TestSchemaMatchesParser(t *testing.T) {
 	// field named %s there, with a value the parser may refuse but never
 	// as an unknown field.
 	sections := map[string]string{
-		"":                                   `{"%s": null}`,
-		"properties.service":                 `{"service": {"%s": null}}`,
-		"properties.service.properties.xfcc": `{"service": {"xfcc": {"%s": null}}}`,
-		"properties.thing":                   `{"thing": {"%s": null}}`,
-		"properties.headers":                 `{"headers": {"%s": null}}`,
-		"$defs.provider":                     `{"providers": [{"name": "p", "secret": "` + strings.Repeat("A", 44) + `", "%s": null}]}`,
+		"":                                      `{"%s": null}`,
+		"properties.service":                    `{"service": {"%s": null}}`,
+		"properties.service.properties.xfcc":    `{"service": {"xfcc": {"%s": null}}}`,
+		"properties.thing":                      `{"thing": {"%s": null}}`,
+		"properties.headers":                    `{"headers": {"%s": null}}`,
+		"$defs.provider":                        `{"providers": [{"name": "p", "secret": "` + strings.Repeat("A", 44) + `", "%s": null}]}`,
+		"$defs.provider.properties.remote_jwks": `{"providers": [{"name": "p", "remote_jwks": {"cluster": "c", "%s": null}}]}`,
+		"$defs.discovery":                       `{"providers": [{"name": "p", "issuer": "https://i", "remote_jwks": {"cluster": "c", "discovery": {"%s": null}}}]}`,
+		"$defs.jwks_cluster":                    `{"providers": [{"name": "p", "issuer": "https://i", "remote_jwks": {"cluster": "c", "discovery": {"jwks_clusters": [{"%s": null}]}}}]}`,
 	}
 	for path, doc := range sections {
 		obj := schema

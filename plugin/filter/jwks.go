@@ -91,9 +91,13 @@ func (p *pluginContext) OnTick() {
 }
 
 // refresh adopts a newer shared key set, or fetches one when due and
-// this VM wins the lease.
+// this VM wins the lease. With discovery, the discovery document is
+// refreshed first (see discovery.go): it says where the key set is.
 func (p *pluginContext) refresh(pr *provider.Provider, now time.Time) {
 	r := p.remote(pr)
+	if pr.Remote.Discovery != nil {
+		p.refreshDiscovery(pr, r, now)
+	}
 	key := sharedPrefix + pr.Name
 	if b, _, err := abi.GetSharedData(key); err == nil {
 		// Keys older than an early fetch this VM asked for cannot satisfy
@@ -115,25 +119,17 @@ func (p *pluginContext) refresh(pr *provider.Provider, now time.Time) {
 	p.fetch(pr, r)
 }
 
-// releaseLease ends this VM's fetch lease as soon as its fetch is over,
-// rather than when the lease times out: another VM that needs an early
-// fetch (a kid it lacks) must not wait for the timeout.
-func (p *pluginContext) releaseLease(pr *provider.Provider, now time.Time) {
-	if err := abi.SetSharedData(sharedPrefix+pr.Name+"/lease", provider.Lease(now), 0); err != nil {
-		p.log.warn("release jwks lease of provider " + pr.Name + ": " + err.Error())
-	}
-}
-
 func (p *pluginContext) fetch(pr *provider.Provider, r *provider.Remote) {
 	rc := pr.Remote
-	headers := [][2]string{{":method", "GET"}, {":path", rc.Path}, {":authority", rc.Authority}, {"accept", "application/json"}}
-	_, err := abi.DispatchHttpCall(rc.Cluster, headers, nil, nil, uint32(rc.Timeout/time.Millisecond), func(numHeaders, bodySize, _ int) {
+	t, _ := r.Target(time.Now()) // Due said there is one
+	headers := [][2]string{{":method", "GET"}, {":path", t.Path}, {":authority", t.Authority}, {"accept", "application/json"}}
+	_, err := abi.DispatchHttpCall(t.Cluster, headers, nil, nil, uint32(rc.Timeout/time.Millisecond), func(numHeaders, bodySize, _ int) {
 		p.fetched(pr, r, numHeaders, bodySize)
 	})
 	if err != nil {
-		p.log.error("fetch jwks of provider " + pr.Name + ": dispatch to cluster " + rc.Cluster + ": " + err.Error())
+		releaseLease(sharedPrefix+pr.Name, time.Now())
+		p.log.error("fetch jwks of provider " + pr.Name + ": dispatch to cluster " + t.Cluster + ": " + err.Error())
 		r.Failed(time.Now())
-		p.releaseLease(pr, time.Now())
 		p.metrics.jwksFailures.Increment(1)
 		p.keysArrived(pr)
 		return
@@ -145,7 +141,7 @@ func (p *pluginContext) fetch(pr *provider.Provider, r *provider.Remote) {
 // failure that keeps the old keys and backs off.
 func (p *pluginContext) fetched(pr *provider.Provider, r *provider.Remote, numHeaders, bodySize int) {
 	now := time.Now()
-	defer p.releaseLease(pr, now)
+	releaseLease(sharedPrefix+pr.Name, now)
 	status := ""
 	if numHeaders > 0 {
 		if hs, err := abi.GetHttpCallResponseHeaders(); err == nil {
@@ -174,10 +170,28 @@ func (p *pluginContext) fetched(pr *provider.Provider, r *provider.Remote, numHe
 		return
 	}
 	p.metrics.jwksFetches.Increment(1)
-	if err := abi.SetSharedData(sharedPrefix+pr.Name, provider.EncodeShared(body, now), 0); err != nil {
+	if err := setShared(sharedPrefix+pr.Name, provider.EncodeShared(body, now)); err != nil {
 		p.log.warn("share jwks of provider " + pr.Name + ": " + err.Error())
 	}
 	p.keysArrived(pr)
+}
+
+// releaseLease frees the fetch lease of key once this VM's fetch ended,
+// so that the next fetch (an early one for an unknown kid) need not wait
+// for the lease to expire. On failure the lease expires on its own.
+func releaseLease(key string, now time.Time) {
+	_ = setShared(key+"/lease", provider.Lease(now))
+}
+
+// setShared overwrites a shared-data value. It passes the value's current
+// CAS rather than 0: Envoy takes 0 as "unconditionally", but proxytest
+// refuses 0 once the key exists, and an explicit CAS means the same in both.
+func setShared(key string, value []byte) error {
+	_, cas, err := abi.GetSharedData(key)
+	if err != nil {
+		cas = 0
+	}
+	return abi.SetSharedData(key, value, cas)
 }
 
 // keysArrived resumes the streams waiting for pr's keys, whatever the
@@ -205,8 +219,9 @@ func (p *pluginContext) keysArrived(pr *provider.Provider) {
 func (p *pluginContext) wait(h *httpContext) {
 	p.waiting = append(p.waiting, h)
 	p.setTick()
-	if r := p.remote(h.provider); r.Due(time.Now()) {
-		p.refresh(h.provider, time.Now())
+	now := time.Now()
+	if r := p.remote(h.provider); r.Due(now) || r.DiscoveryDue(now) {
+		p.refresh(h.provider, now)
 	}
 }
 

@@ -18,6 +18,8 @@ type pluginContext struct {
 	cfg     *config.Config // nil until a configuration was accepted
 	log     logger
 	metrics metrics
+	// discoveryMetrics count OIDC discovery fetches (see discovery.go).
+	discoveryMetrics discoveryMetrics
 
 	// cache holds verified tokens; remotes the key-fetching state of each
 	// provider with remote_jwks; waiting the streams paused for keys.
@@ -58,6 +60,7 @@ func newPluginContext(id uint32) *pluginContext {
 func (p *pluginContext) OnPluginStart(size int) types.OnPluginStartStatus {
 	if !p.metrics.defined {
 		p.metrics = defineMetrics()
+		p.discoveryMetrics = defineDiscoveryMetrics()
 	}
 	var raw []byte
 	if size > 0 {

@@ -38,6 +38,10 @@ type Provider struct {
 	CertificateBound Binding
 	// DPoP is how RFC 9449 proof-of-possession tokens are treated.
 	DPoP DPoP
+
+	// discoveryOrigins holds remote_jwks.discovery.jwks_clusters while
+	// the provider is parsed: they are checked once the issuer is known.
+	discoveryOrigins []gjson.Result
 }
 
 // DPoP configures a provider's DPoP checks. In DPoPOptional (the default)
@@ -102,6 +106,11 @@ type RemoteConfig struct {
 	// MaxStaleness is how long the last good keys stay in use while
 	// fetches fail; after it, tokens are refused with jwks_unavailable.
 	MaxStaleness time.Duration
+	// Discovery, when set, finds the key set through the issuer's OpenID
+	// Connect discovery document, fetched from Cluster (Path and Authority
+	// are then unused); the document is refreshed on the key set's
+	// schedule.
+	Discovery *Discovery
 }
 
 // Error is a configuration error with the JSON path of the field.
@@ -167,6 +176,12 @@ func parseProvider(v gjson.Result, path string) (*Provider, error) {
 	case p.Local != nil && p.Remote != nil:
 		return nil, &Error{path, "local_jwks and remote_jwks are exclusive"}
 	}
+	if p.Remote != nil && p.Remote.Discovery != nil {
+		if err := p.Remote.Discovery.finish(p.Verifier.Issuer, p.Remote.Cluster, p.discoveryOrigins, path+".remote_jwks", path+".issuer"); err != nil {
+			return nil, err
+		}
+		p.discoveryOrigins = nil
+	}
 	if p.Local != nil {
 		p.Verifier.Keys = p.Local
 	}
@@ -216,7 +231,7 @@ func (p *Provider) field(key, fp string, f gjson.Result) error {
 		}
 		p.Local = set
 	case "remote_jwks":
-		p.Remote, err = parseRemote(f, fp)
+		p.Remote, p.discoveryOrigins, err = parseRemote(f, fp)
 	case "introspection":
 		p.Introspection, err = parseIntrospection(f, fp)
 	case "secret":
@@ -347,12 +362,14 @@ func strList(f gjson.Result, fp string) ([]string, error) {
 	return out, err
 }
 
-func parseRemote(f gjson.Result, fp string) (*RemoteConfig, error) {
+func parseRemote(f gjson.Result, fp string) (*RemoteConfig, []gjson.Result, error) {
 	if !f.IsObject() {
-		return nil, &Error{fp, "must be an object"}
+		return nil, nil, &Error{fp, "must be an object"}
 	}
 	r := &RemoteConfig{Timeout: 5 * time.Second, CacheDuration: 5 * time.Minute, RefetchInterval: 30 * time.Second, MaxStaleness: 24 * time.Hour}
+	var origins []gjson.Result
 	var err error
+	var hasPath, hasAuthority bool
 	f.ForEach(func(k, v gjson.Result) bool {
 		kp := fp + "." + k.String()
 		secs := func(d *time.Duration) {
@@ -366,9 +383,11 @@ func parseRemote(f gjson.Result, fp string) (*RemoteConfig, error) {
 		case "cluster":
 			r.Cluster = v.String()
 		case "path":
-			r.Path = v.String()
+			r.Path, hasPath = v.String(), true
 		case "authority":
-			r.Authority = v.String()
+			r.Authority, hasAuthority = v.String(), true
+		case "discovery":
+			r.Discovery, origins, err = parseDiscovery(v, kp)
 		case "timeout_seconds":
 			secs(&r.Timeout)
 		case "cache_duration_seconds":
@@ -382,19 +401,22 @@ func parseRemote(f gjson.Result, fp string) (*RemoteConfig, error) {
 		}
 		return err == nil
 	})
-	if err != nil {
-		return nil, err
+	switch {
+	case err != nil:
+		return nil, nil, err
+	case r.Cluster == "":
+		return nil, nil, &Error{fp + ".cluster", "is required"}
+	case r.Discovery != nil && hasPath:
+		return nil, nil, &Error{fp + ".path", "is not allowed with discovery (the discovery document names the key set)"}
+	case r.Discovery != nil && hasAuthority:
+		return nil, nil, &Error{fp + ".authority", "is not allowed with discovery (the issuer's and the jwks_uri's hosts are used)"}
+	case r.Discovery == nil && !strings.HasPrefix(r.Path, "/"):
+		return nil, nil, &Error{fp + ".path", "must be a path starting with /"}
 	}
-	if r.Cluster == "" {
-		return nil, &Error{fp + ".cluster", "is required"}
-	}
-	if !strings.HasPrefix(r.Path, "/") {
-		return nil, &Error{fp + ".path", "must be a path starting with /"}
-	}
-	if r.Authority == "" {
+	if r.Authority == "" && r.Discovery == nil {
 		r.Authority = r.Cluster
 	}
-	return r, nil
+	return r, origins, nil
 }
 
 func parseClaimHeaders(f gjson.Result, fp string) ([]ClaimHeader, error) {
