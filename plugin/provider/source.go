@@ -96,7 +96,7 @@ func FindIn(providers []*Provider, headers [][2]string, query string, wanted fun
 			switch s.Kind {
 			case FromHeader:
 				for _, kv := range headers {
-					if wanted != nil && !wanted(kv[0]) || kv[0] != s.Name {
+					if kv[0] != s.Name || wanted != nil && !wanted(kv[0]) {
 						continue
 					}
 					v := kv[1]
@@ -112,7 +112,7 @@ func FindIn(providers []*Provider, headers [][2]string, query string, wanted fun
 				}
 			case FromCookie:
 				for _, kv := range headers {
-					if (wanted == nil || wanted(kv[0])) && kv[0] == "cookie" {
+					if kv[0] == "cookie" && (wanted == nil || wanted(kv[0])) {
 						if err := add(cookie(kv[1], s.Name), s); err != nil {
 							return Found{}, false, err
 						}
