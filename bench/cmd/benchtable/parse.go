@@ -35,11 +35,14 @@ type Run struct {
 // A benchmark line is "Name-P  N  v1 unit1  v2 unit2 ...": the "-P"
 // GOMAXPROCS suffix is dropped so that keys do not depend on the machine.
 // Lines that are not benchmark results are ignored, except "pkg:" and
-// "cpu:" headers and failures ("--- FAIL", "FAIL", "panic:").
+// "cpu:" headers and failures ("--- FAIL", "FAIL", "panic:"). Output a
+// benchmark writes while it runs comes between its name and its figures;
+// figures on a line of their own belong to the last name seen.
 func Parse(r io.Reader) (*Run, error) {
 	run := &Run{Results: map[string]Result{}}
 	sums := map[string]*Result{}
 	pkg := ""
+	pending := "" // the name of a benchmark whose figures are still to come
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for sc.Scan() {
@@ -48,6 +51,7 @@ func Parse(r io.Reader) (*Run, error) {
 		switch {
 		case strings.HasPrefix(line, "pkg: "):
 			pkg = strings.TrimPrefix(strings.TrimSpace(line[len("pkg: "):]), modulePath)
+			pending = ""
 			continue
 		case strings.HasPrefix(line, "cpu: "):
 			run.CPU = strings.TrimSpace(line[len("cpu: "):])
@@ -60,9 +64,21 @@ func Parse(r io.Reader) (*Run, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", pkg, err)
 		}
+		if !ok && pending != "" {
+			// The benchmark logged while it ran: go test printed its
+			// name, then the log, then the figures on a line of their own.
+			name, res, ok, err = parseLine(pending + " " + line)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", pkg, err)
+			}
+		}
 		if !ok {
+			if f := strings.Fields(line); len(f) > 0 && strings.HasPrefix(f[0], "Benchmark") {
+				pending = f[0]
+			}
 			continue
 		}
+		pending = ""
 		key := pkg + " " + name
 		s, seen := sums[key]
 		if !seen {

@@ -20,6 +20,9 @@ pkg: github.com/palisade-wasm/palisade/bench/seedpolicy
 BenchmarkDecide/cel-go       	     200	     14206 ns/op	    3989 B/op	      63 allocs/op
 BenchmarkDecide/opa-16       	     100	     250000 ns/op	    22100 B/op	     420 allocs/op	 3.5 hostcalls/op
 BenchmarkDecide/cedar-go-2 is what this log line is about
+BenchmarkGateway/palisade-2          	[info] configuration accepted
+[info] configuration accepted
+    1753	    663991 ns/op	     14457 p50-µs	     99113 p99-µs	   24881 B/op	     193 allocs/op
 --- FAIL: BenchmarkDecide/palisade-2
     --- FAIL: BenchmarkDecide/palisade/sub-2
 FAIL	github.com/palisade-wasm/palisade/bench/seedpolicy	0.133s
@@ -34,12 +37,13 @@ panic: boom
 		"plugin/jwt BenchmarkVerify/HS256/golang-jwt": {NsPerOp: 3246, Runs: 1},
 		"bench/seedpolicy BenchmarkDecide/cel-go":     {NsPerOp: 14206, AllocsPerOp: 63, HasAllocs: true, Runs: 1},
 		"bench/seedpolicy BenchmarkDecide/opa":        {NsPerOp: 250000, AllocsPerOp: 420, HasAllocs: true, Runs: 1},
+		"bench/seedpolicy BenchmarkGateway/palisade":  {NsPerOp: 663991, AllocsPerOp: 193, HasAllocs: true, Runs: 1},
 	}
 	if !reflect.DeepEqual(run.Results, want) {
 		t.Errorf("results:\n got %v\nwant %v", run.Results, want)
 	}
 	wantOrder := []string{"plugin/jwt BenchmarkVerify/RS256/palisade", "plugin/jwt BenchmarkVerify/HS256/golang-jwt",
-		"bench/seedpolicy BenchmarkDecide/cel-go", "bench/seedpolicy BenchmarkDecide/opa"}
+		"bench/seedpolicy BenchmarkDecide/cel-go", "bench/seedpolicy BenchmarkDecide/opa", "bench/seedpolicy BenchmarkGateway/palisade"}
 	if !reflect.DeepEqual(run.Order, wantOrder) {
 		t.Errorf("order: got %q, want %q", run.Order, wantOrder)
 	}

@@ -105,15 +105,15 @@ func fmtNs(ns float64) string {
 	return fmt.Sprintf("%.2f %s", v, unit)
 }
 
-// fmtRatio writes a ratio with three significant digits above 1 and two
-// below.
+// fmtRatio writes a ratio with three significant digits from 1 up, two
+// decimals down to 0.1, then two significant digits.
 func fmtRatio(r float64) string {
 	switch {
 	case r >= 99.95:
 		return fmt.Sprintf("%.0f×", r)
 	case r >= 9.995:
 		return fmt.Sprintf("%.1f×", r)
-	case r >= 0.9995:
+	case r >= 0.0995:
 		return fmt.Sprintf("%.2f×", r)
 	}
 	return strconv.FormatFloat(r, 'g', 2, 64) + "×"

@@ -72,7 +72,7 @@ func TestFormats(t *testing.T) {
 	ratios := []struct {
 		in   float64
 		want string
-	}{{186.1, "186×"}, {19.87, "19.9×"}, {1.9, "1.90×"}, {1, "1.00×"}, {0.793, "0.79×"}, {0.01363, "0.014×"}}
+	}{{186.1, "186×"}, {19.87, "19.9×"}, {1.9, "1.90×"}, {1, "1.00×"}, {0.793, "0.79×"}, {0.8, "0.80×"}, {0.072, "0.072×"}, {0.01363, "0.014×"}}
 	for _, tc := range ratios {
 		if got := fmtRatio(tc.in); got != tc.want {
 			t.Errorf("fmtRatio(%v) = %q, want %q", tc.in, got, tc.want)
@@ -110,4 +110,23 @@ func golden(t *testing.T, name string, got []byte) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("output differs from %s (go test -update rewrites it):\n%s", name, got)
 	}
+}
+
+// TestTableFull renders a whole captured make bench run
+// (testdata/full.txt, both modules, with the plugin's log lines between
+// a benchmark's name and its figures): every row's benchmarks are there.
+func TestTableFull(t *testing.T) {
+	run := parseFile(t, "testdata/full.txt")
+	var buf bytes.Buffer
+	if missing := Table(&buf, run, rows); len(missing) != 0 {
+		t.Errorf("missing: %q", missing)
+	}
+	if len(run.Failures) != 0 {
+		t.Errorf("failures: %q", run.Failures)
+	}
+	line := "| gateway, 32 keep-alive clients | with palisade.wasm | 664 µs | 193 | without a plugin | 403 µs | 170 | 0.61× |"
+	if !strings.Contains(buf.String(), line+"\n") {
+		t.Errorf("no line %q in\n%s", line, buf.String())
+	}
+	golden(t, "testdata/full.golden", buf.Bytes())
 }
