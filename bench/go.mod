@@ -1,5 +1,9 @@
+// The alternatives make bench measures Palisade against, in a module of
+// their own so that OPA's dependencies never enter the product's go.mod.
 module github.com/palisade-wasm/palisade/bench
 
+// 1.25 is the root module's floor. OPA v1.19.1 and cedar-go v1.8.0 are the
+// newest releases that build with it (OPA >= v1.20 and cedar-go v1.9 need 1.26).
 go 1.25.0
 
 require (
