@@ -1,6 +1,6 @@
 // The alternatives make bench measures Palisade against, in a module of
 // their own so that OPA's dependencies never enter the product's go.mod.
-module github.com/palisade-wasm/palisade/bench
+module github.com/palisade-wasm/palisade/integration/bench
 
 // 1.25 is the root module's floor. OPA v1.19.1 and cedar-go v1.8.0 are the
 // newest releases that build with it (OPA >= v1.20 and cedar-go v1.9 need 1.26).
@@ -56,4 +56,4 @@ require (
 	sigs.k8s.io/yaml v1.6.0 // indirect
 )
 
-replace github.com/palisade-wasm/palisade => ../
+replace github.com/palisade-wasm/palisade => ../../

@@ -9,7 +9,7 @@ import (
 )
 
 // modulePath is trimmed from package paths, so that rows name benchmarks
-// by the package's directory ("plugin/jwt", "bench/seedpolicy").
+// by the package's directory ("plugin/jwt", "integration/bench/seedpolicy").
 const modulePath = "github.com/palisade-wasm/palisade/"
 
 // Result is one benchmark's figures, averaged over the lines the run

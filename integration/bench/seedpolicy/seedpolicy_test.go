@@ -11,7 +11,7 @@ import (
 // seedCases is policies/examples/seed_test.yaml, the seed policy's own
 // cases, read from the repository so that the engines are held to the
 // very cases Palisade's policy test runs.
-const seedCases = "../../policies/examples/seed_test.yaml"
+const seedCases = "../../../policies/examples/seed_test.yaml"
 
 const (
 	payments = "spiffe://shop.example/ns/payments/sa/payments"

@@ -37,11 +37,11 @@ var rows = []Row{
 	},
 	{
 		What: "seed policy, 6 rules, one request",
-		Base: Entry{"palisade", "bench/seedpolicy BenchmarkDecide/palisade"},
+		Base: Entry{"palisade", "integration/bench/seedpolicy BenchmarkDecide/palisade"},
 		Alts: []Entry{
-			{"cel-go", "bench/seedpolicy BenchmarkDecide/cel-go"},
-			{"OPA", "bench/seedpolicy BenchmarkDecide/opa"},
-			{"cedar-go", "bench/seedpolicy BenchmarkDecide/cedar-go"},
+			{"cel-go", "integration/bench/seedpolicy BenchmarkDecide/cel-go"},
+			{"OPA", "integration/bench/seedpolicy BenchmarkDecide/opa"},
+			{"cedar-go", "integration/bench/seedpolicy BenchmarkDecide/cedar-go"},
 		},
 	},
 	{

@@ -13,7 +13,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // TestTablePartial renders a captured run of the native benchmarks only
 // (testdata/partial.txt: go test -bench . -benchmem -benchtime=200x of
-// plugin/jwt, policies, plugin/internal/abi and bench/seedpolicy): the
+// plugin/jwt, policies, plugin/internal/abi and integration/bench/seedpolicy): the
 // wasm and gateway comparisons must show as missing, and be listed.
 func TestTablePartial(t *testing.T) {
 	run := parseFile(t, "testdata/partial.txt")

@@ -16,7 +16,7 @@ BenchmarkVerify/RS256/palisade-2         	     200	     73333 ns/op	    2432 B/o
 BenchmarkVerify/HS256/golang-jwt-2       	     200	      3246 ns/op
 PASS
 ok  	github.com/palisade-wasm/palisade/plugin/jwt	0.974s
-pkg: github.com/palisade-wasm/palisade/bench/seedpolicy
+pkg: github.com/palisade-wasm/palisade/integration/bench/seedpolicy
 BenchmarkDecide/cel-go       	     200	     14206 ns/op	    3989 B/op	      63 allocs/op
 BenchmarkDecide/opa-16       	     100	     250000 ns/op	    22100 B/op	     420 allocs/op	 3.5 hostcalls/op
 BenchmarkDecide/cedar-go-2 is what this log line is about
@@ -25,7 +25,7 @@ BenchmarkGateway/palisade-2          	[info] configuration accepted
     1753	    663991 ns/op	     14457 p50-µs	     99113 p99-µs	   24881 B/op	     193 allocs/op
 --- FAIL: BenchmarkDecide/palisade-2
     --- FAIL: BenchmarkDecide/palisade/sub-2
-FAIL	github.com/palisade-wasm/palisade/bench/seedpolicy	0.133s
+FAIL	github.com/palisade-wasm/palisade/integration/bench/seedpolicy	0.133s
 panic: boom
 `
 	run, err := Parse(strings.NewReader(out))
@@ -35,15 +35,15 @@ panic: boom
 	want := map[string]Result{
 		"plugin/jwt BenchmarkVerify/RS256/palisade":   {NsPerOp: 75000, AllocsPerOp: 24, HasAllocs: true, Runs: 2},
 		"plugin/jwt BenchmarkVerify/HS256/golang-jwt": {NsPerOp: 3246, Runs: 1},
-		"bench/seedpolicy BenchmarkDecide/cel-go":     {NsPerOp: 14206, AllocsPerOp: 63, HasAllocs: true, Runs: 1},
-		"bench/seedpolicy BenchmarkDecide/opa":        {NsPerOp: 250000, AllocsPerOp: 420, HasAllocs: true, Runs: 1},
-		"bench/seedpolicy BenchmarkGateway/palisade":  {NsPerOp: 663991, AllocsPerOp: 193, HasAllocs: true, Runs: 1},
+		"integration/bench/seedpolicy BenchmarkDecide/cel-go":     {NsPerOp: 14206, AllocsPerOp: 63, HasAllocs: true, Runs: 1},
+		"integration/bench/seedpolicy BenchmarkDecide/opa":        {NsPerOp: 250000, AllocsPerOp: 420, HasAllocs: true, Runs: 1},
+		"integration/bench/seedpolicy BenchmarkGateway/palisade":  {NsPerOp: 663991, AllocsPerOp: 193, HasAllocs: true, Runs: 1},
 	}
 	if !reflect.DeepEqual(run.Results, want) {
 		t.Errorf("results:\n got %v\nwant %v", run.Results, want)
 	}
 	wantOrder := []string{"plugin/jwt BenchmarkVerify/RS256/palisade", "plugin/jwt BenchmarkVerify/HS256/golang-jwt",
-		"bench/seedpolicy BenchmarkDecide/cel-go", "bench/seedpolicy BenchmarkDecide/opa", "bench/seedpolicy BenchmarkGateway/palisade"}
+		"integration/bench/seedpolicy BenchmarkDecide/cel-go", "integration/bench/seedpolicy BenchmarkDecide/opa", "integration/bench/seedpolicy BenchmarkGateway/palisade"}
 	if !reflect.DeepEqual(run.Order, wantOrder) {
 		t.Errorf("order: got %q, want %q", run.Order, wantOrder)
 	}
@@ -51,7 +51,7 @@ panic: boom
 		t.Errorf("cpu: got %q", run.CPU)
 	}
 	wantFail := []string{"--- FAIL: BenchmarkDecide/palisade-2", "--- FAIL: BenchmarkDecide/palisade/sub-2",
-		"FAIL	github.com/palisade-wasm/palisade/bench/seedpolicy	0.133s", "panic: boom"}
+		"FAIL	github.com/palisade-wasm/palisade/integration/bench/seedpolicy	0.133s", "panic: boom"}
 	if !reflect.DeepEqual(run.Failures, wantFail) {
 		t.Errorf("failures: got %q, want %q", run.Failures, wantFail)
 	}
