@@ -2,6 +2,7 @@ package provider
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -233,5 +234,60 @@ func TestRemoteAdoptAnswersEarlyFetchOnlyWhenNewer(t *testing.T) {
 	}
 	if !r.Adopt([]byte(good), t0.Add(11*time.Second)) || r.WantsEarly() {
 		t.Error("keys fetched after the early request did not answer it")
+	}
+}
+
+// TestCacheComparesWholeTokens: tokens that share their last bytes (one
+// bucket) or differ in a single byte anywhere are told apart; expiry,
+// replacement and eviction keep the count right; a hit allocates nothing.
+func TestCacheComparesWholeTokens(t *testing.T) {
+	now := time.Unix(1000, 0)
+	c := NewCache(100, time.Minute)
+	base := strings.Repeat("header.payload.", 20) + "SIGNATURE-TAIL12"
+	ids := map[string]*Identity{}
+	var toks []string
+	for i := 0; i < 40; i++ {
+		b := []byte(base)
+		b[i*5%len(base[:len(base)-8])] ^= 1 // same tail, one byte differs
+		tok := string(b)
+		if _, dup := ids[tok]; dup {
+			continue
+		}
+		ids[tok] = &Identity{Payload: []byte(tok)}
+		toks = append(toks, tok)
+		c.Put(tok, ids[tok], now)
+	}
+	for _, tok := range toks {
+		if id, ok := c.Get(tok, now); !ok || id != ids[tok] {
+			t.Fatalf("wrong or missing identity for a token sharing its bucket")
+		}
+	}
+	if _, ok := c.Get(base, now); ok {
+		t.Error("a token never stored was found")
+	}
+	if _, ok := c.Get(base[:len(base)-1], now); ok {
+		t.Error("a prefix of a stored token was found")
+	}
+	if c.Len() != len(toks) {
+		t.Errorf("Len %d, want %d", c.Len(), len(toks))
+	}
+	c.Put(toks[0], ids[toks[1]], now) // replace, not add
+	if c.Len() != len(toks) {
+		t.Errorf("replacing an entry changed Len to %d", c.Len())
+	}
+	if _, ok := c.Get(toks[2], now.Add(2*time.Minute)); ok || c.Len() != len(toks)-1 {
+		t.Errorf("an entry past its TTL was served or kept (Len %d)", c.Len())
+	}
+	if n := testing.AllocsPerRun(100, func() { c.Get(toks[3], now) }); n != 0 {
+		t.Errorf("%v allocations per hit", n)
+	}
+	for i := 0; i < 300; i++ {
+		c.Put(strconv.Itoa(i)+base, &Identity{}, now)
+	}
+	if c.Len() > 100 {
+		t.Errorf("%d entries in a cache of 100", c.Len())
+	}
+	if !tokenEqual("", "") || tokenEqual("a", "b") || !tokenEqual(base, string([]byte(base))) || tokenEqual(base, base[:len(base)-1]+"x") {
+		t.Error("tokenEqual")
 	}
 }
