@@ -33,11 +33,11 @@ panic: boom
 		t.Fatal(err)
 	}
 	want := map[string]Result{
-		"plugin/jwt BenchmarkVerify/RS256/palisade":   {NsPerOp: 75000, AllocsPerOp: 24, HasAllocs: true, Runs: 2},
-		"plugin/jwt BenchmarkVerify/HS256/golang-jwt": {NsPerOp: 3246, Runs: 1},
-		"integration/bench/seedpolicy BenchmarkDecide/cel-go":     {NsPerOp: 14206, AllocsPerOp: 63, HasAllocs: true, Runs: 1},
-		"integration/bench/seedpolicy BenchmarkDecide/opa":        {NsPerOp: 250000, AllocsPerOp: 420, HasAllocs: true, Runs: 1},
-		"integration/bench/seedpolicy BenchmarkGateway/palisade":  {NsPerOp: 663991, AllocsPerOp: 193, HasAllocs: true, Runs: 1},
+		"plugin/jwt BenchmarkVerify/RS256/palisade":              {NsPerOp: 75000, AllocsPerOp: 24, HasAllocs: true, Runs: 2},
+		"plugin/jwt BenchmarkVerify/HS256/golang-jwt":            {NsPerOp: 3246, Runs: 1},
+		"integration/bench/seedpolicy BenchmarkDecide/cel-go":    {NsPerOp: 14206, AllocsPerOp: 63, HasAllocs: true, Runs: 1},
+		"integration/bench/seedpolicy BenchmarkDecide/opa":       {NsPerOp: 250000, AllocsPerOp: 420, HasAllocs: true, Runs: 1},
+		"integration/bench/seedpolicy BenchmarkGateway/palisade": {NsPerOp: 663991, AllocsPerOp: 193, HasAllocs: true, Runs: 1},
 	}
 	if !reflect.DeepEqual(run.Results, want) {
 		t.Errorf("results:\n got %v\nwant %v", run.Results, want)
