@@ -42,6 +42,9 @@ type Policy struct {
 	Rules     []Rule
 	slots     *slotTable
 	roots     map[string]bool
+	// index finds the rules whose match may apply (index.go); nil for a
+	// document too large to index, which is evaluated rule by rule.
+	index *index
 }
 
 // Uses reports whether any condition reads an attribute under root
@@ -223,6 +226,7 @@ func Compile(doc []byte, path string) (*Policy, error) {
 	if len(errs) > 0 {
 		return nil, errs.sorted()
 	}
+	p.index = newIndex(p.Rules)
 	return p, nil
 }
 
@@ -384,51 +388,4 @@ func hostMatch(hosts []string, host string) bool {
 		}
 	}
 	return false
-}
-
-// Decide evaluates the policy for r: every rule, audit rules included, in
-// one pass. A condition that fails to evaluate never grants access: it
-// does not make an allow rule apply, and it makes a deny rule apply.
-func (p *Policy) Decide(r *Request) Decision {
-	p.slots.fill(r)
-	d := Decision{Action: p.Default, Rule: -1, Reason: "default"}
-	firstAllow, firstDeny := -1, -1
-	denyByError := false
-	for i := range p.Rules {
-		rule := &p.Rules[i]
-		ok, failed := rule.applies(r)
-		switch rule.Action {
-		case Audit:
-			if ok && i < 64 {
-				d.Audited |= 1 << i
-			}
-		case Allow:
-			if ok && firstAllow < 0 {
-				firstAllow = i
-			}
-		case Deny:
-			if (ok || failed) && firstDeny < 0 {
-				firstDeny, denyByError = i, failed
-			}
-		}
-	}
-	allow := false
-	switch p.Combining {
-	case DenyOverrides:
-		allow = firstDeny < 0 && firstAllow >= 0
-	case PermitOverrides:
-		allow = firstAllow >= 0
-	case FirstApplicable:
-		allow = firstAllow >= 0 && (firstDeny < 0 || firstAllow < firstDeny)
-	}
-	switch {
-	case allow:
-		d.Action, d.Rule, d.Reason = Allow, firstAllow, "rule"
-	case firstDeny >= 0:
-		d.Action, d.Rule, d.Reason = Deny, firstDeny, "rule"
-		if denyByError {
-			d.Reason = "condition_error"
-		}
-	}
-	return d
 }
