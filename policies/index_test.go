@@ -275,3 +275,19 @@ func TestIndexHosts(t *testing.T) {
 		}
 	}
 }
+
+// TestDecideLargeDoesNotAllocate: the index's sets live on the stack.
+func TestDecideLargeDoesNotAllocate(t *testing.T) {
+	p, err := Compile(largeDocument(1000), "policy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, r := range map[string]*Request{
+		"near the end": largeRequestNearEnd(),
+		"none":         {Method: "GET", Path: "/nowhere/1", Host: "svc.example"},
+	} {
+		if n := testing.AllocsPerRun(100, func() { p.Decide(r) }); n != 0 {
+			t.Errorf("%s: Decide allocates %v times", name, n)
+		}
+	}
+}
