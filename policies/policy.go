@@ -19,6 +19,23 @@ const (
 
 func (a Action) String() string { return [...]string{"deny", "allow", "audit"}[a] }
 
+// Mode says whether an allow or deny rule takes part in decisions.
+type Mode uint8
+
+// The modes of a rule.
+const (
+	// ModeEnforce: the rule decides (the default).
+	ModeEnforce Mode = iota
+	// ModeAudit: the rule is evaluated and what it would have decided is
+	// recorded in Decision.Shadow*, but the document decides as if it
+	// were absent. For rolling out a rule: see which requests it would
+	// deny before it denies any (Envoy RBAC's shadow rules, Istio's
+	// dry-run).
+	ModeAudit
+)
+
+func (m Mode) String() string { return [...]string{"enforce", "audit"}[m] }
+
 // Combining says how the rules' verdicts combine.
 type Combining uint8
 
@@ -53,8 +70,10 @@ func (p *Policy) Uses(root string) bool { return p.roots[root] }
 
 // Rule is one compiled rule.
 type Rule struct {
-	Name    string
-	Action  Action
+	Name   string
+	Action Action
+	// Mode is ModeAudit for an allow or deny rule being tried out.
+	Mode    Mode
 	methods []string
 	hosts   []string
 	routes  []string
@@ -145,6 +164,24 @@ type Decision struct {
 	Reason string
 	// Audited has bit i set when audit rule i applied (first 64 rules).
 	Audited uint64
+	// ShadowRule is the index of a rule in audit mode that would have
+	// decided the request had the rules in audit mode been enforced, -1
+	// when none would have: the decision would then be ShadowAction, for
+	// ShadowReason ("rule" or "condition_error"). It may be the action
+	// decided anyway (a deny rule in audit mode for a request denied by
+	// the default).
+	ShadowRule   int
+	ShadowAction Action
+	ShadowReason string
+}
+
+// ShadowRuleName returns the name of the rule in audit mode that would
+// have decided ("" when none would have).
+func (p *Policy) ShadowRuleName(d Decision) string {
+	if d.ShadowRule < 0 {
+		return ""
+	}
+	return p.Rules[d.ShadowRule].Name
 }
 
 // RuleName returns the name of the deciding rule ("" for the default).
@@ -263,6 +300,15 @@ func (c *compiler) compileRule(v gjson.Result, path string) (Rule, Errors) {
 			default:
 				fe(fp, "must be allow, deny or audit")
 			}
+		case "mode":
+			switch f.String() {
+			case "enforce":
+				r.Mode = ModeEnforce
+			case "audit":
+				r.Mode = ModeAudit
+			default:
+				fe(fp, "must be enforce or audit")
+			}
 		case "match":
 			if !f.IsObject() {
 				fe(fp, "must be an object")
@@ -319,6 +365,9 @@ func (c *compiler) compileRule(v gjson.Result, path string) (Rule, Errors) {
 	})
 	if !v.Get("action").Exists() {
 		fe(path+".action", "is required")
+	}
+	if r.Mode == ModeAudit && r.Action == Audit {
+		fe(path+".mode", "an audit rule never decides: mode audit is for allow and deny rules")
 	}
 	if r.Response != nil && r.Action != Deny {
 		fe(path+".response", "only a deny rule answers with a response")
