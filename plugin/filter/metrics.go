@@ -23,6 +23,11 @@ type metrics struct {
 	denied          abi.MetricCounter
 	auditMatched    abi.MetricCounter
 	dpopReplays     abi.MetricCounter
+	// Rules in audit mode: requests one would have decided, and of those
+	// the ones whose outcome it would have changed.
+	auditModeDecided    abi.MetricCounter
+	auditModeWouldDeny  abi.MetricCounter
+	auditModeWouldAllow abi.MetricCounter
 }
 
 func defineMetrics() metrics {
@@ -45,5 +50,9 @@ func defineMetrics() metrics {
 		denied:          abi.DefineCounterMetric("palisade_denied_total"),
 		auditMatched:    abi.DefineCounterMetric("palisade_audit_rules_matched_total"),
 		dpopReplays:     abi.DefineCounterMetric("palisade_dpop_replays_total"),
+
+		auditModeDecided:    abi.DefineCounterMetric("palisade_audit_mode_decided_total"),
+		auditModeWouldDeny:  abi.DefineCounterMetric("palisade_audit_mode_would_deny_total"),
+		auditModeWouldAllow: abi.DefineCounterMetric("palisade_audit_mode_would_allow_total"),
 	}
 }
