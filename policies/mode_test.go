@@ -53,9 +53,9 @@ func TestRuleModeAudit(t *testing.T) {
 
 func TestRuleModeErrors(t *testing.T) {
 	tests := []struct{ doc, want string }{
-		{`{"rules":[{"name":"a","action":"deny","mode":"dry-run"}]}`, "policy.rules[0].mode: must be enforce or audit"},
-		{`{"rules":[{"name":"a","action":"deny","mode":true}]}`, "policy.rules[0].mode: must be enforce or audit"},
-		{`{"rules":[{"name":"a","action":"audit","mode":"audit"}]}`, "policy.rules[0].mode: an audit rule never decides: mode audit is for allow and deny rules"},
+		{`{"rules":[{"name":"a","action":"deny","mode":"dry-run"}]}`, `policy.rules[0].mode (rule "a"): must be enforce or audit, not "dry-run"`},
+		{`{"rules":[{"name":"a","action":"deny","mode":true}]}`, `policy.rules[0].mode (rule "a"): must be enforce or audit, not true`},
+		{`{"rules":[{"name":"a","action":"audit","mode":"audit"}]}`, "policy.rules[0].mode (rule \"a\"): an audit rule never decides: mode audit is for allow and deny rules"},
 	}
 	for _, tc := range tests {
 		if _, err := Compile([]byte(tc.doc), "policy"); err == nil || err.Error() != tc.want {

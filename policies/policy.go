@@ -87,73 +87,6 @@ type Rule struct {
 	Response *Response
 }
 
-// Response is a deny rule's own answer.
-type Response struct {
-	Status  int
-	Body    string
-	Headers [][2]string // lower-case names
-}
-
-// MaxResponseBody bounds a rule's response body.
-const MaxResponseBody = 4096
-
-func parseResponse(f gjson.Result, fp string, fe func(f, msg string)) *Response {
-	if !f.IsObject() {
-		fe(fp, "must be an object")
-		return nil
-	}
-	resp := &Response{Status: 403}
-	f.ForEach(func(k, v gjson.Result) bool {
-		kp := fp + "." + k.String()
-		switch k.String() {
-		case "status":
-			if v.Type != gjson.Number || v.Num != float64(int(v.Num)) || v.Num < 300 || v.Num > 599 {
-				fe(kp, "must be an HTTP status from 300 to 599 (a deny never answers 2xx)")
-				break
-			}
-			resp.Status = int(v.Num)
-		case "body":
-			if v.Type != gjson.String || len(v.Str) > MaxResponseBody {
-				fe(kp, "must be a string of at most 4096 bytes")
-				break
-			}
-			resp.Body = v.Str
-		case "headers":
-			if !v.IsObject() {
-				fe(kp, "must be an object of header names to values")
-				break
-			}
-			v.ForEach(func(hk, hv gjson.Result) bool {
-				name := strings.ToLower(hk.String())
-				if !fieldName(name) || name[0] == ':' || hv.Type != gjson.String || strings.ContainsAny(hv.Str, "\r\n\x00") {
-					fe(kp+"."+hk.String(), "must be a header name with a string value without CR, LF or NUL")
-					return true
-				}
-				resp.Headers = append(resp.Headers, [2]string{name, hv.Str})
-				return true
-			})
-		default:
-			fe(kp, "unknown field")
-		}
-		return true
-	})
-	return resp
-}
-
-// fieldName reports whether s is an HTTP field name (RFC 9110 token).
-func fieldName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return true
-}
-
 // Decision is the outcome of a policy for a request.
 type Decision struct {
 	Action Action // Allow or Deny
@@ -219,7 +152,7 @@ func Compile(doc []byte, path string) (*Policy, error) {
 			case "allow":
 				p.Default = Allow
 			default:
-				fieldErr(fp, "must be allow or deny")
+				fieldErr(fp, "must be allow or deny"+notThis(f))
 			}
 		case "combining":
 			switch f.String() {
@@ -230,7 +163,7 @@ func Compile(doc []byte, path string) (*Policy, error) {
 			case "permit-overrides":
 				p.Combining = PermitOverrides
 			default:
-				fieldErr(fp, "must be deny-overrides, first-applicable or permit-overrides")
+				fieldErr(fp, "must be deny-overrides, first-applicable or permit-overrides"+notThis(f))
 			}
 		case "rules":
 			if !f.IsArray() {
@@ -249,16 +182,18 @@ func Compile(doc []byte, path string) (*Policy, error) {
 				return true
 			})
 		default:
-			fieldErr(fp, "unknown field")
+			fieldErr(fp, "unknown field (a policy has name, default, combining and rules)")
 		}
 		return true
 	})
-	names := map[string]bool{}
+	first := map[string]int{}
 	for i, r := range p.Rules {
-		if r.Name != "" && names[r.Name] {
-			fieldErr(path+".rules["+strconv.Itoa(i)+"].name", "rule "+strconv.Quote(r.Name)+" is defined twice")
+		if j, ok := first[r.Name]; ok && r.Name != "" {
+			errs = append(errs, &fieldError{path: path + ".rules[" + strconv.Itoa(i) + "].name", rule: r.Name,
+				msg: "the name is taken by " + path + ".rules[" + strconv.Itoa(j) + "]: rule names must be unique (decisions report them)"})
+			continue
 		}
-		names[r.Name] = true
+		first[r.Name] = i
 	}
 	if len(errs) > 0 {
 		return nil, errs.sorted()
@@ -267,18 +202,37 @@ func Compile(doc []byte, path string) (*Policy, error) {
 	return p, nil
 }
 
-type fieldError struct{ path, msg string }
+// fieldError is a mistake in a field of the document other than in a
+// condition's text: its JSON path, the rule it is in, what is wrong.
+type fieldError struct{ path, rule, msg string }
 
-func (e *fieldError) Error() string { return e.path + ": " + e.msg }
+func (e *fieldError) Error() string {
+	if e.rule != "" {
+		return e.path + " (rule " + strconv.Quote(e.rule) + "): " + e.msg
+	}
+	return e.path + ": " + e.msg
+}
+
+// notThis says what a field held instead of what it must hold.
+func notThis(v gjson.Result) string {
+	if !v.Exists() {
+		return ""
+	}
+	raw := v.Raw
+	if len(raw) > 40 {
+		raw = raw[:37] + "..."
+	}
+	return ", not " + raw
+}
 
 func (c *compiler) compileRule(v gjson.Result, path string) (Rule, Errors) {
 	var r Rule
 	var errs Errors
-	fe := func(f, msg string) { errs = append(errs, &fieldError{path: f, msg: msg}) }
 	if !v.IsObject() {
-		return r, Errors{&fieldError{path, "must be an object"}}
+		return r, Errors{&fieldError{path: path, msg: "must be an object"}}
 	}
 	r.Name = v.Get("name").String()
+	fe := func(f, msg string) { errs = append(errs, &fieldError{path: f, rule: r.Name, msg: msg}) }
 	fold := false
 	v.ForEach(func(k, f gjson.Result) bool {
 		fp := path + "." + k.String()
@@ -298,7 +252,7 @@ func (c *compiler) compileRule(v gjson.Result, path string) (Rule, Errors) {
 			case "audit":
 				r.Action = Audit
 			default:
-				fe(fp, "must be allow, deny or audit")
+				fe(fp, "must be allow, deny or audit"+notThis(f))
 			}
 		case "mode":
 			switch f.String() {
@@ -307,7 +261,7 @@ func (c *compiler) compileRule(v gjson.Result, path string) (Rule, Errors) {
 			case "audit":
 				r.Mode = ModeAudit
 			default:
-				fe(fp, "must be enforce or audit")
+				fe(fp, "must be enforce or audit"+notThis(f))
 			}
 		case "match":
 			if !f.IsObject() {
@@ -330,7 +284,7 @@ func (c *compiler) compileRule(v gjson.Result, path string) (Rule, Errors) {
 					mv.ForEach(func(_, pv gjson.Result) bool {
 						t, err := compileTemplate(pv.String(), false)
 						if err != nil {
-							fe(mp+"["+strconv.Itoa(i)+"]", err.(*Error).Msg)
+							errs = append(errs, placeError(r.Name, mp+"["+strconv.Itoa(i)+"]", pv.String(), err))
 						}
 						r.paths = append(r.paths, t)
 						i++
@@ -338,7 +292,7 @@ func (c *compiler) compileRule(v gjson.Result, path string) (Rule, Errors) {
 					})
 				case "ignore_case":
 				default:
-					fe(mp, "unknown field")
+					fe(mp, "unknown field (a match has methods, hosts, paths, routes and ignore_case)")
 				}
 				return true
 			})
@@ -350,7 +304,7 @@ func (c *compiler) compileRule(v gjson.Result, path string) (Rule, Errors) {
 				break
 			}
 			if !t.isDyn() && t.k != kBool {
-				errs = append(errs, &RuleError{Rule: r.Name, Field: fp, Line: 1, Col: 1, Msg: "a condition must be a bool, not " + t.String()})
+				errs = append(errs, placeError(r.Name, fp, r.src, &Error{Pos: 0, Msg: "a condition must be a bool, not " + t.String()}))
 				break
 			}
 			r.when = e
@@ -359,12 +313,12 @@ func (c *compiler) compileRule(v gjson.Result, path string) (Rule, Errors) {
 			probe.compileTyped(r.src)
 			r.constant = len(probe.roots) == 0
 		default:
-			fe(fp, "unknown field")
+			fe(fp, "unknown field (a rule has name, action, mode, match, when and response)")
 		}
 		return true
 	})
 	if !v.Get("action").Exists() {
-		fe(path+".action", "is required")
+		fe(path+".action", "is required: allow, deny or audit")
 	}
 	if r.Mode == ModeAudit && r.Action == Audit {
 		fe(path+".mode", "an audit rule never decides: mode audit is for allow and deny rules")

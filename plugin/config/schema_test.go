@@ -88,7 +88,7 @@ func TestSchemaPolicyEnums(t *testing.T) {
 				t.Errorf("%s: %q is in the schema, the parser refuses it: %v", tc.path, v.String(), err)
 			}
 		}
-		if _, err := Parse([]byte(strings.Replace(tc.doc, "%s", "not-a-value", 1))); err == nil || !strings.Contains(err.Error(), "\n"+tc.path+": must be ") {
+		if _, err := Parse([]byte(strings.Replace(tc.doc, "%s", "not-a-value", 1))); err == nil || !strings.Contains(err.Error(), "\n"+tc.path) || !strings.Contains(err.Error(), ": must be ") {
 			t.Errorf("%s: a value outside the schema: %v", tc.path, err)
 		}
 	}

@@ -106,7 +106,7 @@ cases:
 	}
 	os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("rules:\n  - name: r\n    action: deny\n    mode: shadow\n"), 0o600)
 	code, _, errs = runCmd(t, "policy", "check", filepath.Join(dir, "bad.yaml"))
-	if code != 1 || !strings.Contains(errs, "policy.rules[0].mode: must be enforce or audit") {
+	if code != 1 || !strings.Contains(errs, `policy.rules[0].mode (rule "r"): must be enforce or audit, not "shadow"`) {
 		t.Errorf("check of an unknown mode: %d %q", code, errs)
 	}
 }
