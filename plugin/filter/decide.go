@@ -48,6 +48,9 @@ func (h *httpContext) decide() bool {
 		}
 	}
 	h.rule = pol.RuleName(d)
+	if d.ShadowRule >= 0 {
+		h.recordShadow(pol, d)
+	}
 	if d.Action == policies.Allow {
 		return true
 	}
@@ -68,6 +71,36 @@ func (h *httpContext) decide() bool {
 	}
 	h.answer(a)
 	return false
+}
+
+// shadowDecision is what a rule in audit mode would have decided.
+type shadowDecision struct {
+	rule     string
+	decision string // allow or deny
+	reason   string // "rule" or "condition_error"
+}
+
+// recordShadow counts and logs what a rule in audit mode would have
+// decided, for the decision log: someone rolling out a rule sees which
+// requests it would have denied (or allowed) while it changes nothing.
+func (h *httpContext) recordShadow(pol *policies.Policy, d policies.Decision) {
+	p := h.plugin
+	h.shadow = shadowDecision{rule: pol.ShadowRuleName(d), decision: d.ShadowAction.String(), reason: d.ShadowReason}
+	p.metrics.auditModeDecided.Increment(1)
+	switch {
+	case d.ShadowAction == policies.Deny && d.Action == policies.Allow:
+		p.metrics.auditModeWouldDeny.Increment(1)
+	case d.ShadowAction == policies.Allow && d.Action == policies.Deny:
+		p.metrics.auditModeWouldAllow.Increment(1)
+	}
+	if p.log.enabled(config.LevelInfo) {
+		why := ""
+		if d.ShadowReason == "condition_error" {
+			why = " (its condition failed to evaluate)"
+		}
+		p.log.info("audit: rule " + strconv.Quote(h.shadow.rule) + " in audit mode would " + h.shadow.decision + why +
+			"; decided " + d.Action.String() + " request_id=" + h.requestID)
+	}
 }
 
 func hostOnly(authority string) string {

@@ -27,6 +27,9 @@ type httpContext struct {
 	path      string // normalized, without the query
 	query     string
 	rule      string // the policy rule that allowed the request
+	// shadow is what a policy rule in audit mode would have decided
+	// (shadow.rule "" when none would have).
+	shadow shadowDecision
 
 	// The user stage: the token found, parsed, its provider, the verified
 	// identity (nil: anonymous), and how long it may wait for keys.

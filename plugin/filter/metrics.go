@@ -23,6 +23,11 @@ type metrics struct {
 	denied          abi.MetricCounter
 	auditMatched    abi.MetricCounter
 	dpopReplays     abi.MetricCounter
+	// Rules in audit mode: requests one would have decided, and of those
+	// the ones whose outcome it would have changed.
+	auditModeDecided    abi.MetricCounter
+	auditModeWouldDeny  abi.MetricCounter
+	auditModeWouldAllow abi.MetricCounter
 
 	// Tagged families (see family).
 	decisions     *family // decision, reason: every request's outcome
@@ -52,10 +57,13 @@ func defineMetrics() metrics {
 		auditMatched:    abi.DefineCounterMetric("palisade_audit_rules_matched_total"),
 		dpopReplays:     abi.DefineCounterMetric("palisade_dpop_replays_total"),
 
-		decisions:     &family{name: "palisade_decisions_total", keys: [2]string{"decision", "reason"}},
-		tokenFailures: &family{name: "palisade_token_failures_total", keys: [2]string{"provider", "reason"}},
-		tokenCache:    &family{name: "palisade_token_cache_total", keys: [2]string{"result"}},
-		configLoads:   &family{name: "palisade_config_loads_total", keys: [2]string{"result"}},
+		auditModeDecided:    abi.DefineCounterMetric("palisade_audit_mode_decided_total"),
+		auditModeWouldDeny:  abi.DefineCounterMetric("palisade_audit_mode_would_deny_total"),
+		auditModeWouldAllow: abi.DefineCounterMetric("palisade_audit_mode_would_allow_total"),
+		decisions:           &family{name: "palisade_decisions_total", keys: [2]string{"decision", "reason"}},
+		tokenFailures:       &family{name: "palisade_token_failures_total", keys: [2]string{"provider", "reason"}},
+		tokenCache:          &family{name: "palisade_token_cache_total", keys: [2]string{"result"}},
+		configLoads:         &family{name: "palisade_config_loads_total", keys: [2]string{"result"}},
 	}
 }
 
