@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tidwall/gjson"
+	"github.com/palisade-wasm/palisade/internal/jsonv"
 )
 
 func TestParse_Errors(t *testing.T) {
@@ -35,7 +35,7 @@ func TestParse_Errors(t *testing.T) {
 		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","dpop":{"nonce":true}}]`, "providers[0].dpop.nonce: unknown field"},
 	}
 	for _, tc := range tests {
-		_, err := Parse(gjson.Parse(tc.doc), "providers")
+		_, err := Parse(jsonv.Parse(tc.doc), "providers")
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("Parse(%s) = %v\nwant %s", tc.doc, err, tc.want)
 		}
@@ -56,7 +56,7 @@ func TestDPoPSources(t *testing.T) {
 		{`,"dpop":{"mode":"disabled"}`, DPoPDisabled, 1},
 		{`,"from_headers":[{"name":"Authorization","value_prefix":"dpop "}]`, DPoPOptional, 1},
 	} {
-		ps, err := Parse(gjson.Parse(`[{"name":"a",`+secret+tc.dpop+`}]`), "providers")
+		ps, err := Parse(jsonv.Parse(`[{"name":"a",`+secret+tc.dpop+`}]`), "providers")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,7 +67,7 @@ func TestDPoPSources(t *testing.T) {
 }
 
 func TestFind(t *testing.T) {
-	ps, err := Parse(gjson.Parse(`[{"name":"a","secret":"`+strings.Repeat("A", 44)+`",
+	ps, err := Parse(jsonv.Parse(`[{"name":"a","secret":"`+strings.Repeat("A", 44)+`",
 		"from_headers":[{"name":"authorization","value_prefix":"Bearer "},{"name":"x-device-token"}],
 		"from_cookies":["session"],"from_params":["access_token"]}]`), "providers")
 	if err != nil {
@@ -186,7 +186,7 @@ func TestRemote(t *testing.T) {
 }
 
 func TestSharedIdentity(t *testing.T) {
-	ps, _ := Parse(gjson.Parse(`[{"name":"a","secret":"`+strings.Repeat("A", 44)+`"}]`), "providers")
+	ps, _ := Parse(jsonv.Parse(`[{"name":"a","secret":"`+strings.Repeat("A", 44)+`"}]`), "providers")
 	now := time.Unix(1000, 0)
 	id := &Identity{Provider: ps[0], Payload: []byte(`{"sub":"alice","exp":2000}`)}
 	b := EncodeIdentity("tok", id, now.Add(time.Minute))
