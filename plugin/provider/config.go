@@ -83,8 +83,9 @@ const (
 	BindingIgnored
 )
 
-// ClaimHeader copies one claim (a gjson path into the payload: "email",
-// "realm_access.roles") into a header.
+// ClaimHeader copies one claim (a path into the payload, see
+// jsonv.CheckPath: "email", "realm_access.roles", "https://example\.com/roles")
+// into a header.
 type ClaimHeader struct {
 	Claim  string
 	Header string
@@ -430,6 +431,13 @@ func parseClaimHeaders(f jsonv.Result, fp string) ([]ClaimHeader, error) {
 		c, h := e.Get("claim").String(), strings.ToLower(e.Get("header").String())
 		if !e.IsObject() || c == "" || h == "" {
 			err = &Error{ep, "needs claim and header"}
+			return false
+		}
+		// gjson read more syntax in claim paths (wildcards, queries,
+		// modifiers); a path using it must fail here, not find nothing
+		// on every request.
+		if perr := jsonv.CheckPath(c); perr != nil {
+			err = &Error{ep + ".claim", "is not a supported claim path: " + perr.Error()}
 			return false
 		}
 		out = append(out, ClaimHeader{Claim: c, Header: h})

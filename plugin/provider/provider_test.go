@@ -33,6 +33,10 @@ func TestParse_Errors(t *testing.T) {
 		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","dpop":{"max_age_seconds":0}}]`, "providers[0].dpop.max_age_seconds: must be a number of seconds from 1 to 3600"},
 		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","dpop":{"algorithms":["HS256"]}}]`, "providers[0].dpop.algorithms[0]: is not a supported algorithm"},
 		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","dpop":{"nonce":true}}]`, "providers[0].dpop.nonce: unknown field"},
+		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","claim_to_headers":[{"claim":"roles.#","header":"x-n"}]}]`,
+			`providers[0].claim_to_headers[0].claim: is not a supported claim path: '#' at byte 6 would be an array count or query in gjson, which is not supported; write \# for the character itself`},
+		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","claim_to_headers":[{"claim":"email","header":"x-e"},{"claim":"roles|@reverse","header":"x-r"}]}]`,
+			`providers[0].claim_to_headers[1].claim: is not a supported claim path: '|' at byte 5 would be a pipe in gjson, which is not supported; write \| for the character itself`},
 	}
 	for _, tc := range tests {
 		_, err := Parse(jsonv.Parse(tc.doc), "providers")
@@ -233,5 +237,21 @@ func TestRemoteAdoptAnswersEarlyFetchOnlyWhenNewer(t *testing.T) {
 	}
 	if !r.Adopt([]byte(good), t0.Add(11*time.Second)) || r.WantsEarly() {
 		t.Error("keys fetched after the early request did not answer it")
+	}
+}
+
+// TestClaimPaths: claim paths gjson read the same way load as written,
+// escapes included.
+func TestClaimPaths(t *testing.T) {
+	ps, err := Parse(jsonv.Parse(`[{"name":"a","secret":"`+strings.Repeat("A", 44)+`","claim_to_headers":[
+		{"claim":"realm_access.roles","header":"x-roles"},
+		{"claim":"https://example\\.com/tenant","header":"x-tenant"},
+		{"claim":"cnf.x5t#S256","header":"x-thumb"}]}]`), "providers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ClaimHeader{{"realm_access.roles", "x-roles"}, {`https://example\.com/tenant`, "x-tenant"}, {"cnf.x5t#S256", "x-thumb"}}
+	if got := ps[0].ClaimHeaders; len(got) != len(want) || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Errorf("ClaimHeaders = %q, want %q", got, want)
 	}
 }
