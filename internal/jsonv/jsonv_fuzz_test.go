@@ -34,7 +34,9 @@ func FuzzAgainstGJSON(f *testing.F) {
 			return
 		}
 		checkGet(t, doc, walked)
-		if !Get(doc, walked).Exists() {
+		// Two empty names at the start make "..", which no escape can
+		// avoid: the one walked path Get may not find.
+		if !Get(doc, walked).Exists() && !strings.HasPrefix(walked, "..") {
 			t.Fatalf("Get(%q, %q) found nothing on a path walked through the document", doc, walked)
 		}
 	})
