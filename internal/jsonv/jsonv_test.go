@@ -1,6 +1,7 @@
 package jsonv
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/tidwall/gjson"
@@ -139,6 +140,17 @@ func TestForEach(t *testing.T) {
 	Parse(`[1,2,3]`).ForEach(func(_, _ Result) bool { n++; return n < 2 })
 	if n != 2 {
 		t.Errorf("ForEach went on after false: %d calls, want 2", n)
+	}
+}
+
+func TestValue(t *testing.T) {
+	got := Parse(` {"s":"x","n":1.5,"t":true,"f":false,"z":null,"a":[1,{}],"s":"second"} `).Value()
+	want := map[string]any{"s": "x", "n": 1.5, "t": true, "f": false, "z": nil, "a": []any{1.0, map[string]any{}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Value = %#v, want %#v", got, want)
+	}
+	if v := (Result{}).Value(); v != nil {
+		t.Errorf("Value of nothing = %#v, want nil", v)
 	}
 }
 

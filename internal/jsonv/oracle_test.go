@@ -3,6 +3,7 @@ package jsonv
 import (
 	"encoding/json"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -46,6 +47,9 @@ func checkLikeGJSON(t *testing.T, what string, r Result, g gjson.Result) {
 		if !sameResult(got[i], want[i]) {
 			t.Fatalf("%s: ForEach item %d = %#v, gjson %#v", what, i, got[i], want[i])
 		}
+	}
+	if v, w := r.Value(), g.Value(); !reflect.DeepEqual(v, w) {
+		t.Fatalf("%s: Value = %#v, gjson %#v", what, v, w)
 	}
 	ga, wa := r.Array(), g.Array()
 	if len(ga) != len(wa) {

@@ -123,6 +123,40 @@ func (r Result) Array() []Result {
 	return out
 }
 
+// Value returns r as a Go value: string, float64, bool, nil (for null or
+// nothing), map[string]any for an object (of members with the same name,
+// the first), []any for an array.
+func (r Result) Value() any {
+	switch r.Type {
+	case String:
+		return r.Str
+	case Number:
+		return r.Num
+	case True:
+		return true
+	case False:
+		return false
+	case JSON:
+		if r.IsObject() {
+			m := map[string]any{}
+			r.ForEach(func(k, v Result) bool {
+				if _, dup := m[k.Str]; !dup {
+					m[k.Str] = v.Value()
+				}
+				return true
+			})
+			return m
+		}
+		a := []any{}
+		r.ForEach(func(_, v Result) bool {
+			a = append(a, v.Value())
+			return true
+		})
+		return a
+	}
+	return nil
+}
+
 // ForEach calls f for each member of an object (key, value) or element of
 // an array (a key of type Number whose Num is the index, and the value),
 // in document order, until f returns false. Members with the same name are
