@@ -5,13 +5,13 @@ import (
 	"errors"
 	"time"
 
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 	"github.com/palisade-wasm/palisade/plugin/config"
 	"github.com/palisade-wasm/palisade/plugin/dpop"
 	"github.com/palisade-wasm/palisade/plugin/internal/abi"
 	"github.com/palisade-wasm/palisade/plugin/jwt"
 	"github.com/palisade-wasm/palisade/plugin/provider"
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
-	"github.com/tidwall/gjson"
 )
 
 // userStage is where a stream stands in establishing its user.
@@ -165,7 +165,7 @@ func (h *httpContext) setUserHeaders() error {
 		return err
 	}
 	for _, ch := range id.Provider.ClaimHeaders {
-		v := gjson.GetBytes(id.Payload, ch.Claim)
+		v := jsonv.GetBytes(id.Payload, ch.Claim)
 		value := v.String()
 		if v.IsArray() || v.IsObject() {
 			value = v.Raw

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/tidwall/gjson"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 // Discovery finds a provider's key set with OpenID Connect Discovery 1.0:
@@ -91,16 +91,16 @@ func (d *Discovery) JWKSTarget(doc []byte) (Target, error) {
 	if jsonDepth(doc) > maxDiscoveryDepth {
 		return malformed("nested more than 16 levels")
 	}
-	if !gjson.ValidBytes(doc) {
+	if !jsonv.ValidBytes(doc) {
 		return malformed("not valid JSON")
 	}
-	root := gjson.ParseBytes(doc)
+	root := jsonv.ParseBytes(doc)
 	if !root.IsObject() {
 		return malformed("not a JSON object")
 	}
-	var issuer, jwksURI gjson.Result
+	var issuer, jwksURI jsonv.Result
 	var nIssuer, nJWKS int
-	root.ForEach(func(k, v gjson.Result) bool {
+	root.ForEach(func(k, v jsonv.Result) bool {
 		switch k.Str {
 		case "issuer":
 			issuer, nIssuer = v, nIssuer+1
@@ -114,9 +114,9 @@ func (d *Discovery) JWKSTarget(doc []byte) (Target, error) {
 		return malformed("issuer appears more than once")
 	case nJWKS > 1:
 		return malformed("jwks_uri appears more than once")
-	case issuer.Type != gjson.String:
+	case issuer.Type != jsonv.String:
 		return malformed("no issuer string")
-	case jwksURI.Type != gjson.String:
+	case jwksURI.Type != jsonv.String:
 		return malformed("no jwks_uri string")
 	case issuer.Str != d.Issuer:
 		// Not quoted: the value is the remote's, and logs are ours.
@@ -162,18 +162,18 @@ func jsonDepth(doc []byte) int {
 // parseDiscovery reads remote_jwks.discovery: true, or an object with
 // jwks_clusters and allow_http_loopback. Origins are checked later, in
 // finish, once the issuer and the flag are known.
-func parseDiscovery(f gjson.Result, fp string) (*Discovery, []gjson.Result, error) {
+func parseDiscovery(f jsonv.Result, fp string) (*Discovery, []jsonv.Result, error) {
 	d := &Discovery{}
-	if f.Type == gjson.True {
+	if f.Type == jsonv.True {
 		return d, nil, nil
 	}
 	if !f.IsObject() {
 		return nil, nil, &Error{fp, "must be true or an object"}
 	}
-	var entries []gjson.Result
+	var entries []jsonv.Result
 	var err error
 	seen := map[string]bool{}
-	f.ForEach(func(k, v gjson.Result) bool {
+	f.ForEach(func(k, v jsonv.Result) bool {
 		kp := fp + "." + k.Str
 		if seen[k.Str] {
 			err = &Error{kp, "appears more than once"}
@@ -188,7 +188,7 @@ func parseDiscovery(f gjson.Result, fp string) (*Discovery, []gjson.Result, erro
 			}
 			entries = v.Array()
 		case "allow_http_loopback":
-			if v.Type != gjson.True && v.Type != gjson.False {
+			if v.Type != jsonv.True && v.Type != jsonv.False {
 				err = &Error{kp, "must be true or false"}
 				break
 			}
@@ -204,7 +204,7 @@ func parseDiscovery(f gjson.Result, fp string) (*Discovery, []gjson.Result, erro
 // finish completes d for issuer, fetched through cluster: the document's
 // path and authority, and the origin map. fp is remote_jwks's path and
 // issuerPath the issuer's, for errors.
-func (d *Discovery) finish(issuer, cluster string, entries []gjson.Result, fp, issuerPath string) error {
+func (d *Discovery) finish(issuer, cluster string, entries []jsonv.Result, fp, issuerPath string) error {
 	if issuer == "" {
 		return &Error{fp + ".discovery", "needs the provider's issuer"}
 	}
@@ -226,7 +226,7 @@ func (d *Discovery) finish(issuer, cluster string, entries []gjson.Result, fp, i
 		}
 		var bad *Error
 		seen := map[string]bool{}
-		e.ForEach(func(k, _ gjson.Result) bool {
+		e.ForEach(func(k, _ jsonv.Result) bool {
 			switch {
 			case k.Str != "origin" && k.Str != "cluster":
 				bad = &Error{ep + "." + k.Str, "unknown field"}
@@ -240,7 +240,7 @@ func (d *Discovery) finish(issuer, cluster string, entries []gjson.Result, fp, i
 			return bad
 		}
 		o, c := e.Get("origin"), e.Get("cluster")
-		if o.Type != gjson.String || c.Type != gjson.String || c.Str == "" {
+		if o.Type != jsonv.String || c.Type != jsonv.String || c.Str == "" {
 			return &Error{ep, "needs origin and cluster strings"}
 		}
 		ou, err := parseWebURL(o.Str, d.AllowHTTPLoopback)

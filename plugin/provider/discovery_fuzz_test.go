@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 	"github.com/tidwall/gjson"
 )
 
@@ -26,7 +27,7 @@ func FuzzJWKSTarget(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	ps, err := Parse(gjson.Parse(`[{"name":"a","issuer":"https://idp.example/realms/shop","remote_jwks":{"cluster":"idp","discovery":{"jwks_clusters":[{"origin":"https://keys.idp.example","cluster":"keys"}]}}}]`), "providers")
+	ps, err := Parse(jsonv.Parse(`[{"name":"a","issuer":"https://idp.example/realms/shop","remote_jwks":{"cluster":"idp","discovery":{"jwks_clusters":[{"origin":"https://keys.idp.example","cluster":"keys"}]}}}]`), "providers")
 	if err != nil {
 		f.Fatal(err)
 	}

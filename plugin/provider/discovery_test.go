@@ -6,14 +6,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tidwall/gjson"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 // discoveryProvider is a provider with discovery for issuer, remote_jwks
 // cluster "idp", and extra (JSON members) in the discovery object.
 func discoveryProvider(t *testing.T, issuer, extra string) *Provider {
 	t.Helper()
-	ps, err := Parse(gjson.Parse(`[{"name":"a","issuer":"`+issuer+`","remote_jwks":{"cluster":"idp","cache_duration_seconds":60,"refetch_interval_seconds":30,"max_staleness_seconds":3600,"discovery":{`+extra+`}}}]`), "providers")
+	ps, err := Parse(jsonv.Parse(`[{"name":"a","issuer":"`+issuer+`","remote_jwks":{"cluster":"idp","cache_duration_seconds":60,"refetch_interval_seconds":30,"max_staleness_seconds":3600,"discovery":{`+extra+`}}}]`), "providers")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestDiscoveryConfig(t *testing.T) {
 		}
 	}
 	// true is the same as {}.
-	ps, err := Parse(gjson.Parse(`[{"name":"a","issuer":"https://idp.example","remote_jwks":{"cluster":"idp","discovery":true}}]`), "providers")
+	ps, err := Parse(jsonv.Parse(`[{"name":"a","issuer":"https://idp.example","remote_jwks":{"cluster":"idp","discovery":true}}]`), "providers")
 	if err != nil || ps[0].Remote.Discovery == nil || ps[0].Remote.Discovery.Path != "/.well-known/openid-configuration" || ps[0].Remote.Authority != "" {
 		t.Errorf("discovery true: %v %+v", err, ps)
 	}
@@ -102,7 +102,7 @@ func TestDiscoveryConfig_Errors(t *testing.T) {
 			"providers[0].remote_jwks.discovery.jwks_clusters[1].origin: appears more than once"},
 	}
 	for _, tc := range tests {
-		_, err := Parse(gjson.Parse(tc.doc), "providers")
+		_, err := Parse(jsonv.Parse(tc.doc), "providers")
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("Parse(%s) = %v\nwant %s", tc.doc, err, tc.want)
 		}

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tidwall/gjson"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 func TestParse_Errors(t *testing.T) {
@@ -34,9 +34,13 @@ func TestParse_Errors(t *testing.T) {
 		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","dpop":{"max_age_seconds":0}}]`, "providers[0].dpop.max_age_seconds: must be a number of seconds from 1 to 3600"},
 		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","dpop":{"algorithms":["HS256"]}}]`, "providers[0].dpop.algorithms[0]: is not a supported algorithm"},
 		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","dpop":{"nonce":true}}]`, "providers[0].dpop.nonce: unknown field"},
+		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","claim_to_headers":[{"claim":"roles.#","header":"x-n"}]}]`,
+			`providers[0].claim_to_headers[0].claim: is not a supported claim path: '#' at byte 6 would be an array count or query in gjson, which is not supported; write \# for the character itself`},
+		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","claim_to_headers":[{"claim":"email","header":"x-e"},{"claim":"roles|@reverse","header":"x-r"}]}]`,
+			`providers[0].claim_to_headers[1].claim: is not a supported claim path: '|' at byte 5 would be a pipe in gjson, which is not supported; write \| for the character itself`},
 	}
 	for _, tc := range tests {
-		_, err := Parse(gjson.Parse(tc.doc), "providers")
+		_, err := Parse(jsonv.Parse(tc.doc), "providers")
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("Parse(%s) = %v\nwant %s", tc.doc, err, tc.want)
 		}
@@ -57,7 +61,7 @@ func TestDPoPSources(t *testing.T) {
 		{`,"dpop":{"mode":"disabled"}`, DPoPDisabled, 1},
 		{`,"from_headers":[{"name":"Authorization","value_prefix":"dpop "}]`, DPoPOptional, 1},
 	} {
-		ps, err := Parse(gjson.Parse(`[{"name":"a",`+secret+tc.dpop+`}]`), "providers")
+		ps, err := Parse(jsonv.Parse(`[{"name":"a",`+secret+tc.dpop+`}]`), "providers")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +72,7 @@ func TestDPoPSources(t *testing.T) {
 }
 
 func TestFind(t *testing.T) {
-	ps, err := Parse(gjson.Parse(`[{"name":"a","secret":"`+strings.Repeat("A", 44)+`",
+	ps, err := Parse(jsonv.Parse(`[{"name":"a","secret":"`+strings.Repeat("A", 44)+`",
 		"from_headers":[{"name":"authorization","value_prefix":"Bearer "},{"name":"x-device-token"}],
 		"from_cookies":["session"],"from_params":["access_token"]}]`), "providers")
 	if err != nil {
@@ -187,7 +191,7 @@ func TestRemote(t *testing.T) {
 }
 
 func TestSharedIdentity(t *testing.T) {
-	ps, _ := Parse(gjson.Parse(`[{"name":"a","secret":"`+strings.Repeat("A", 44)+`"}]`), "providers")
+	ps, _ := Parse(jsonv.Parse(`[{"name":"a","secret":"`+strings.Repeat("A", 44)+`"}]`), "providers")
 	now := time.Unix(1000, 0)
 	id := &Identity{Provider: ps[0], Payload: []byte(`{"sub":"alice","exp":2000}`)}
 	b := EncodeIdentity("tok", id, now.Add(time.Minute))
@@ -289,5 +293,21 @@ func TestCacheComparesWholeTokens(t *testing.T) {
 	}
 	if !tokenEqual("", "") || tokenEqual("a", "b") || !tokenEqual(base, string([]byte(base))) || tokenEqual(base, base[:len(base)-1]+"x") {
 		t.Error("tokenEqual")
+	}
+}
+
+// TestClaimPaths: claim paths gjson read the same way load as written,
+// escapes included.
+func TestClaimPaths(t *testing.T) {
+	ps, err := Parse(jsonv.Parse(`[{"name":"a","secret":"`+strings.Repeat("A", 44)+`","claim_to_headers":[
+		{"claim":"realm_access.roles","header":"x-roles"},
+		{"claim":"https://example\\.com/tenant","header":"x-tenant"},
+		{"claim":"cnf.x5t#S256","header":"x-thumb"}]}]`), "providers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ClaimHeader{{"realm_access.roles", "x-roles"}, {`https://example\.com/tenant`, "x-tenant"}, {"cnf.x5t#S256", "x-thumb"}}
+	if got := ps[0].ClaimHeaders; len(got) != len(want) || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Errorf("ClaimHeaders = %q, want %q", got, want)
 	}
 }
