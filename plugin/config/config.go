@@ -1,9 +1,9 @@
 package config
 
 import (
-	"github.com/palisade-wasm/palisade/policies/jsonv"
 	"github.com/palisade-wasm/palisade/plugin/provider"
 	"github.com/palisade-wasm/palisade/policies"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 // Config is a validated plugin configuration.

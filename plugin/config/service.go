@@ -1,8 +1,8 @@
 package config
 
 import (
-	"github.com/palisade-wasm/palisade/policies/jsonv"
 	"github.com/palisade-wasm/palisade/plugin/spiffe"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 // Service configures the calling workload's identity.

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"time"
 
-	"github.com/palisade-wasm/palisade/policies/jsonv"
 	"github.com/palisade-wasm/palisade/plugin/config"
 	"github.com/palisade-wasm/palisade/plugin/dpop"
 	"github.com/palisade-wasm/palisade/plugin/internal/abi"
 	"github.com/palisade-wasm/palisade/plugin/jwt"
 	"github.com/palisade-wasm/palisade/plugin/provider"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 )
 

@@ -20,8 +20,8 @@ import (
 	"strconv"
 
 	"github.com/buger/jsonparser"
-	"github.com/palisade-wasm/palisade/policies/jsonv"
 	"github.com/palisade-wasm/palisade/plugin/jwt"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 // Limits on what a key set may cost to read.

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/palisade-wasm/palisade/policies/jsonv"
 	"github.com/palisade-wasm/palisade/plugin/jwks"
 	"github.com/palisade-wasm/palisade/plugin/jwt"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 // Provider is one token issuer and how its tokens are found and checked.

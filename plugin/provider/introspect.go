@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/palisade-wasm/palisade/policies/jsonv"
 	"github.com/palisade-wasm/palisade/plugin/jwt"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 // Introspection checks opaque (non-JWT) tokens with the issuer's RFC 7662

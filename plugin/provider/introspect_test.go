@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/palisade-wasm/palisade/policies/jsonv"
 	"github.com/palisade-wasm/palisade/plugin/jwt"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 func introspector(t *testing.T, extra string) *Provider {
