@@ -15,7 +15,7 @@ type Row struct {
 	Alts []Entry
 }
 
-// rows are the comparisons of issue #9, the one place that pairs
+// rows are the comparisons of issues #9, #5 and #7, the one place that pairs
 // benchmarks: a renamed benchmark shows up here as missing.
 var rows = []Row{
 	verifyRow("RS256"), verifyRow("PS256"), verifyRow("ES256"), verifyRow("ES384"), verifyRow("EdDSA"), verifyRow("HS256"),
@@ -44,12 +44,22 @@ var rows = []Row{
 			{"cedar-go", "integration/bench/seedpolicy BenchmarkDecide/cedar-go"},
 		},
 	},
+	twentyRulesRow("allow"), twentyRulesRow("deny"),
 	{
 		What: "whole request inside palisade.wasm",
 		Base: Entry{"no token", "plugin BenchmarkRequest/allow"},
 		Alts: []Entry{
 			{"cached token", "plugin BenchmarkToken/cached"},
 			{"host alone, minimal guest", "host BenchmarkEmptyRequest"},
+		},
+	},
+	{
+		What: "full decision inside palisade.wasm, 20 rules, mTLS caller",
+		Base: Entry{"cached token, allowed", "plugin BenchmarkDecision/cached-token-allow"},
+		Alts: []Entry{
+			{"cached token, denied", "plugin BenchmarkDecision/cached-token-deny"},
+			{"first-seen RS256 token", "plugin BenchmarkDecision/first-seen-RS256"},
+			{"first-seen ES256 token", "plugin BenchmarkDecision/first-seen-ES256"},
 		},
 	},
 	{
@@ -66,5 +76,21 @@ func verifyRow(alg string) Row {
 		What: alg + " token verification, native",
 		Base: Entry{"palisade", "plugin/jwt BenchmarkVerify/" + alg + "/palisade"},
 		Alts: []Entry{{"golang-jwt v5", "plugin/jwt BenchmarkVerify/" + alg + "/golang-jwt"}},
+	}
+}
+
+// twentyRulesRow compares Palisade's decision on the 20-rule policy
+// (policies/examples/twenty.yaml) with the alternatives', for the request
+// of the benchmark named outcome ("allow" or "deny").
+func twentyRulesRow(outcome string) Row {
+	bench := "integration/bench/twentyrules BenchmarkTwentyRules/"
+	return Row{
+		What: "20-rule policy, one request, " + map[string]string{"allow": "allowed", "deny": "denied"}[outcome],
+		Base: Entry{"palisade", bench + "palisade/" + outcome},
+		Alts: []Entry{
+			{"cel-go", bench + "cel-go/" + outcome},
+			{"OPA", bench + "opa/" + outcome},
+			{"cedar-go", bench + "cedar-go/" + outcome},
+		},
 	}
 }
