@@ -3,6 +3,7 @@ package filter
 import (
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // request holds what the plugin reads from the request headers, read once
@@ -49,13 +50,33 @@ func readRequest(hdrs [][2]string) request {
 func headersValid(hdrs [][2]string) bool {
 	for _, kv := range hdrs {
 		v := kv[1]
-		for i := 0; i < len(v); i++ {
-			if c := v[i]; c == 0 || c >= utf8.RuneSelf {
-				if strings.IndexByte(v, 0) >= 0 || !utf8.ValidString(v) {
-					return false
-				}
-				break
-			}
+		if plainASCII(v) {
+			continue
+		}
+		if strings.IndexByte(v, 0) >= 0 || !utf8.ValidString(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// plainASCII reports whether s holds only bytes 0x01-0x7f, eight at a
+// time: inside wasm a byte loop over a request's headers (a bearer token
+// alone is ~1 KiB) cost ~6 µs, this ~1 µs. A word has a byte >= 0x80 when
+// w&hi != 0, and a zero byte when (w-lo)&^w&hi != 0.
+func plainASCII(s string) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	p := unsafe.Pointer(unsafe.StringData(s))
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := *(*uint64)(unsafe.Add(p, i))
+		if w&hi != 0 || (w-lo)&^w&hi != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c == 0 || c >= utf8.RuneSelf {
+			return false
 		}
 	}
 	return true
