@@ -84,7 +84,7 @@ func (c *compiler) attribute(n *node) (eval, bool, error) {
 			return str(func(r *Request) string { return r.Scheme })
 		case "headers":
 			if len(path) != 3 {
-				return nil, true, &Error{Pos: pos[1], Msg: "select one header: request.headers[\"x-name\"]"}
+				return nil, true, &Error{Pos: pos[1], Msg: "select one header: request.headers[\"x-name\"], or test for one: \"x-name\" in request.headers"}
 			}
 			name := strings.ToLower(path[2])
 			// A header sent several times has no single value: reading
@@ -102,9 +102,17 @@ func (c *compiler) attribute(n *node) (eval, bool, error) {
 				}
 				return v
 			}, true, nil
+		case "headerValues", "queryValues":
+			if len(path) != 3 {
+				return nil, true, &Error{Pos: pos[1], Msg: "select one name: request." + path[1] + "[\"name\"] is the list of its values"}
+			}
+			if path[1] == "headerValues" {
+				return valuesOf(fromHeaders, strings.ToLower(path[2])), true, nil
+			}
+			return valuesOf(fromQuery, path[2]), true, nil
 		case "query":
 			if len(path) != 3 {
-				return nil, true, &Error{Pos: pos[1], Msg: "select one parameter: request.query[\"name\"]"}
+				return nil, true, &Error{Pos: pos[1], Msg: "select one parameter: request.query[\"name\"], or test for one: \"name\" in request.query"}
 			}
 			name := path[2]
 			return func(r *Request) value {

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/ext"
 )
 
@@ -17,7 +19,8 @@ const claimsJSON = `{"sub":"alice","email":"alice@example.com","roles":["clinici
 
 func fixture() *Request {
 	r := &Request{Method: "GET", Path: "/customers/alice/orders/7", Host: "shop.example", Scheme: "https",
-		Query: "expand=items&page=2", Headers: [][2]string{{"x-tenant", "acme"}, {"user-agent", "curl"}},
+		Query: "expand=items&page=2&tag=a&tag=b", Headers: [][2]string{{"x-tenant", "acme"}, {"user-agent", "curl"},
+			{"x-forwarded-for", "10.0.0.1"}, {"x-forwarded-for", "192.168.1.9"}},
 		SourceIP: "10.1.2.3", SourcePort: 40000,
 		User: Principal{Authenticated: true, Subject: "alice", Issuer: "https://idp.example", Provider: "idp",
 			Audience: []string{"orders"}, Scope: []string{"orders:read", "orders:write"}, Claims: []byte(claimsJSON)},
@@ -41,10 +44,18 @@ func celActivation(r *Request) map[string]any {
 		}
 		return out
 	}
+	var query [][2]string
+	for q := r.Query; q != ""; {
+		var kv string
+		kv, q, _ = strings.Cut(q, "&")
+		k, v, _ := strings.Cut(kv, "=")
+		query = append(query, [2]string{k, v})
+	}
+	headers, headerValues := celMaps(r.Headers)
+	params, paramValues := celMaps(query)
 	return map[string]any{
 		"request": map[string]any{"method": r.Method, "path": r.Path, "host": r.Host, "scheme": r.Scheme,
-			"headers": map[string]any{"x-tenant": "acme", "user-agent": "curl"},
-			"query":   map[string]any{"expand": "items", "page": "2"}},
+			"headers": headers, "query": params, "headerValues": headerValues, "queryValues": paramValues},
 		"path":   map[string]any{"customer": "alice"},
 		"source": map[string]any{"ip": r.SourceIP, "port": r.SourcePort},
 		"user": map[string]any{"authenticated": true, "sub": "alice", "iss": r.User.Issuer, "provider": "idp",
@@ -53,6 +64,24 @@ func celActivation(r *Request) map[string]any {
 			"namespace": "payments", "serviceAccount": "payments"},
 		"thing": map[string]any{"authenticated": r.Thing.Authenticated, "id": "", "iss": "", "provider": "", "aud": []any{}, "scope": []any{}, "claims": thingClaims},
 	}
+}
+
+// celMaps gives cel-go a request's headers or query parameters as CEL
+// maps: name to value, where a name sent several times maps to an error
+// value (reading it is an error, as in Palisade, while `in` finds it),
+// and name to the list of every value.
+func celMaps(kvs [][2]string) (single, all map[string]any) {
+	single, all = map[string]any{}, map[string]any{}
+	for _, kv := range kvs {
+		if _, seen := single[kv[0]]; seen {
+			single[kv[0]] = types.NewErr("repeated: several values where one is read")
+		} else {
+			single[kv[0]] = kv[1]
+		}
+		l, _ := all[kv[0]].([]any)
+		all[kv[0]] = append(l, kv[1])
+	}
+	return single, all
 }
 
 // celExprs is every supported construct, in forms that are true, false
@@ -93,6 +122,18 @@ var celExprs = []string{
 	`user.claims.email.matches("^[a-z]+@example\\.com$")`, `"x-123".matches("[0-9]+")`, `"abc".matches("^b")`,
 	// in
 	`1 in [1, 2]`, `"a" in ["b"]`, `3 in []`,
+	// presence in the request's maps and claims, never an error
+	`"x-tenant" in request.headers`, `"x-missing" in request.headers`, `"x-forwarded-for" in request.headers`,
+	`"page" in request.query`, `"nope" in request.query`, `"tag" in request.query`, `"roles" in user.claims`,
+	`user.claims.tenant in request.headers`, `user.claims.missing in request.headers`, `user.claims.level in request.query`,
+	`"x-tenant" in request.headerValues`, `"tag" in request.queryValues`, `"nope" in request.queryValues`,
+	`!("x-debug" in request.headers) && request.method == "GET"`,
+	// every value of a repeated header or parameter, in order
+	`request.headers["x-forwarded-for"] == "10.0.0.1"`, `request.query["tag"] == "a"`,
+	`request.headerValues["x-forwarded-for"] == ["10.0.0.1", "192.168.1.9"]`, `request.headerValues["x-forwarded-for"][1] == "192.168.1.9"`,
+	`request.headerValues["x-tenant"] == ["acme"]`, `size(request.headerValues["x-forwarded-for"]) == 2`,
+	`request.headerValues["x-missing"] == []`, `size(request.queryValues["nope"]) == 0`,
+	`request.queryValues["tag"] == ["a", "b"]`, `"b" in request.queryValues["tag"]`, `request.queryValues["page"] == ["2"]`,
 }
 
 // celRefused are expressions CEL's checker refuses; Palisade must refuse
@@ -109,6 +150,7 @@ var celRefused = []string{
 var attrRefused = []string{
 	`request.method == 1`, `source.port == "1"`, `user.aud == "orders"`, `request.path.startsWith(1)`,
 	`user.authenticated && "x"`, `service.id < 3`,
+	`1 in request.headers`, `request.headers == "x"`, `request.queryValues["tag"] == "a"`, `1 in request.headerValues["x"]`,
 }
 
 func celEnv(t *testing.T) *cel.Env {

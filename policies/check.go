@@ -27,6 +27,9 @@ func (t typ) String() string {
 	if t.k == kList {
 		return "list(" + t.elem.String() + ")"
 	}
+	if t.k == kMap {
+		return "map(string, " + t.elem.String() + ")"
+	}
 	return kindNames[t.k]
 }
 
@@ -37,7 +40,7 @@ func same(a, b typ) bool {
 	if a.k != b.k {
 		return false
 	}
-	if a.k == kList {
+	if a.k == kList || a.k == kMap {
 		return same(*a.elem, *b.elem)
 	}
 	return true
@@ -179,6 +182,7 @@ func checkBinary(n *node) (typ, error) {
 		switch {
 		case b.isDyn():
 		case b.k == kList && same(a, *b.elem):
+		case b.k == kMap && (a.isDyn() || a.k == kString):
 		default:
 			return typ{}, overloadErr(n, "@in", a, b)
 		}
@@ -259,7 +263,20 @@ func attrType(n *node) (typ, bool) {
 		return typ{}, false
 	}
 	switch path[0] {
-	case "request", "path", "service":
+	case "request":
+		switch path[1] {
+		case "headers", "query":
+			if len(path) == 2 {
+				return typ{k: kMap, elem: &tyString}, true
+			}
+		case "headerValues", "queryValues":
+			if len(path) == 2 {
+				return typ{k: kMap, elem: &tyStrs}, true
+			}
+			return tyStrs, true
+		}
+		return tyString, true
+	case "path", "service":
 		if path[0] == "service" && path[1] == "authenticated" {
 			return tyBool, true
 		}

@@ -34,6 +34,19 @@ type compiler struct {
 	slots *slotTable
 	own   bool
 	roots map[string]bool // attribute roots the expressions read
+	// scope holds the variables of the macros being compiled, innermost
+	// last; a variable's value lives in Request.vars at its depth.
+	scope []string
+}
+
+// bound reports whether name is a macro variable in scope.
+func (c *compiler) bound(name string) bool {
+	for _, v := range c.scope {
+		if v == name {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *compiler) compileTyped(src string) (eval, typ, error) {
@@ -159,6 +172,9 @@ func (c *compiler) compileList(n *node) (eval, error) {
 }
 
 func (c *compiler) compileBinary(n *node) (eval, error) {
+	if from, ok := c.requestMap(n.args[1]); ok && n.op == "in" {
+		return c.presence(n.args[0], from)
+	}
 	l, err1 := c.compileNode(n.args[0])
 	rr, err2 := c.compileNode(n.args[1])
 	if err := firstErr(err1, err2); err != nil {

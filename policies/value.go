@@ -19,9 +19,10 @@ const (
 	kBytes
 	kList // a list literal or a string list attribute
 	kJSON // a JSON array or object from claims
+	kMap  // static type only: request.headers and its kin, read by key or tested with in
 )
 
-var kindNames = [...]string{"error", "null_type", "bool", "int", "uint", "double", "string", "bytes", "list", "dyn"}
+var kindNames = [...]string{"error", "null_type", "bool", "int", "uint", "double", "string", "bytes", "list", "dyn", "map"}
 
 // value is a CEL value during evaluation. It is passed by value and, for
 // the forms conditions use, built without allocating: strings share the
@@ -36,6 +37,10 @@ type value struct {
 	list []value
 	strs []string // a []string attribute (aud, scope) seen as a list
 	j    gjson.Result
+	// many, for a kList, is the list of every value of the header
+	// (i == 0) or query parameter (i == 1) named s, read in place from
+	// the request (see multi.go).
+	many *Request
 }
 
 func boolVal(b bool) value    { return value{k: kBool, b: b} }
@@ -81,6 +86,9 @@ func (v value) size() value {
 	case kBytes:
 		return value{k: kInt, i: int64(len(v.s))}
 	case kList:
+		if v.many != nil {
+			return value{k: kInt, i: int64(v.count())}
+		}
 		if v.strs != nil {
 			return value{k: kInt, i: int64(len(v.strs))}
 		}
@@ -98,6 +106,8 @@ func (v value) size() value {
 // each calls f for each element of a list until f returns false.
 func (v value) each(f func(value) bool) {
 	switch {
+	case v.k == kList && v.many != nil:
+		v.eachOf(f)
 	case v.k == kList && v.strs != nil:
 		for _, s := range v.strs {
 			if !f(strVal(s)) {
