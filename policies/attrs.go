@@ -34,6 +34,9 @@ func (c *compiler) attribute(n *node) (eval, bool, error) {
 		}
 		break
 	}
+	if c.bound(path[len(path)-1]) {
+		return nil, false, nil // rooted at a macro variable: a value, not an attribute
+	}
 	for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
 		path[i], path[j] = path[j], path[i]
 		pos[i], pos[j] = pos[j], pos[i]

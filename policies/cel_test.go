@@ -15,7 +15,9 @@ import (
 // fixture is one request, given to Palisade as a Request and to cel-go as
 // the same attributes in maps (claims decoded from the same JSON).
 const claimsJSON = `{"sub":"alice","email":"alice@example.com","roles":["clinician","staff"],"tenant":"acme","level":3,
-	"realm_access":{"roles":["admin-ui","user"]},"active":true,"nothing":null,"dotted.key":"yes","nested":{"a":{"b":"deep"}}}`
+	"realm_access":{"roles":["admin-ui","user"]},"active":true,"nothing":null,"dotted.key":"yes","nested":{"a":{"b":"deep"}},
+	"authorization":{"permissions":[{"rsid":"orders","scopes":["read","write"]},{"rsid":"billing","scopes":["read"]},{"rsid":7}]},
+	"mixed":[1,"a",{"x":1},null,[2]],"exp":1767225600,"iat":1700000000.5}`
 
 func fixture() *Request {
 	r := &Request{Method: "GET", Path: "/customers/alice/orders/7", Host: "shop.example", Scheme: "https",
@@ -134,6 +136,30 @@ var celExprs = []string{
 	`request.headerValues["x-tenant"] == ["acme"]`, `size(request.headerValues["x-forwarded-for"]) == 2`,
 	`request.headerValues["x-missing"] == []`, `size(request.queryValues["nope"]) == 0`,
 	`request.queryValues["tag"] == ["a", "b"]`, `"b" in request.queryValues["tag"]`, `request.queryValues["page"] == ["2"]`,
+	// macros over lists, claims arrays and maps' keys, with CEL's error absorption
+	`user.claims.authorization.permissions.exists(p, p.rsid == "orders" && "read" in p.scopes)`,
+	`user.claims.authorization.permissions.exists(p, p.rsid == "billing" && "write" in p.scopes)`,
+	`user.claims.authorization.permissions.all(p, has(p.scopes))`, `user.claims.authorization.permissions.all(p, size(p.scopes) > 0)`,
+	`user.claims.authorization.permissions.exists(p, size(p.scopes) > 1)`, `user.claims.authorization.permissions.exists(p, size(p.scopes) > 5)`,
+	`user.claims.authorization.permissions.exists_one(p, p.rsid == "orders")`, `user.claims.authorization.permissions.exists_one(p, "read" in p.scopes)`,
+	`user.claims.authorization.permissions.all(p, p.rsid != "admin")`, `user.claims.authorization.permissions.all(p, p.rsid.startsWith("o"))`,
+	`user.scope.all(s, s.startsWith("orders:"))`, `user.scope.exists(s, s == "orders:write")`, `user.scope.exists_one(s, s.endsWith(":read"))`,
+	`user.aud.all(a, a == "orders")`, `thing.scope.all(s, false)`, `thing.scope.exists(s, true)`, `thing.scope.exists_one(s, true)`,
+	`[1, 2, 3].exists(x, x == 2)`, `[1, 2, 3].all(x, x > 0)`, `[1, 2, 3].exists_one(x, x > 1)`, `[].all(x, false)`,
+	`user.claims.mixed.exists(m, m == "a")`, `user.claims.mixed.exists(m, m.x == 1)`, `user.claims.mixed.exists(m, m.y == 1)`,
+	`user.claims.mixed.all(m, m.x == 1)`, `user.claims.mixed.all(m, m != 2)`, `user.claims.mixed.exists_one(m, m == 1)`,
+	`user.claims.mixed.exists_one(m, m.x == 1)`, `user.claims.mixed.exists(m, m)`, `user.claims.mixed.all(m, m)`,
+	`user.claims.nested.exists(k, k == "a")`, `user.claims.exists(k, k == "tenant")`, `user.claims.all(k, k.size() > 2)`,
+	`user.claims.realm_access.exists_one(k, k == "roles")`, `user.claims.tenant.exists(c, true)`, `user.claims.missing.all(c, true)`,
+	`user.claims.nothing.exists(c, true)`, `user.claims.roles.exists(r, user.claims.missing == r || r == "staff")`,
+	`user.claims.roles.all(r, user.claims.missing == r || r == "staff")`, `user.claims.roles.all(r, user.claims.missing == r && r == "staff")`,
+	`[user.claims.missing].exists(x, true)`, `size([user.claims.missing, 1]) == 2`, `[user.claims.missing, 1][1] == 1`,
+	// nesting, shadowing one macro's variable by another's, variables in attribute-like chains
+	`user.claims.authorization.permissions.exists(p, p.scopes.exists(s, s == "write"))`,
+	`user.claims.authorization.permissions.all(p, !has(p.scopes) || p.scopes.all(s, s in ["read", "write"]))`,
+	`[1].exists(x, [2].exists(x, x == 2))`, `[1].exists(x, [2].exists(y, x == 1 && y == 2))`,
+	`[[1, 2], [3]].exists(l, l.exists(x, x == 3))`, `user.scope.exists(s, user.scope.exists_one(t, t == s))`,
+	`user.claims.authorization.permissions.exists(p, p["rsid"] == "orders")`,
 }
 
 // celRefused are expressions CEL's checker refuses; Palisade must refuse
@@ -142,6 +168,8 @@ var celRefused = []string{
 	`1 == 1.0`, `1u == 1`, `-1 < 1u`, `2.5 > 2`, `"a" == 1`, `[1] == [1.0]`, `"a" < 1`, `1.0 >= 1`,
 	`!"x"`, `1 && true`, `true || 1`, `"x" ? 1 : 2`, `true ? "a" : 1`, `size(1)`, `"abc".startsWith(1)`,
 	`1.0 in [1, 2]`, `"a" in "abc"`,
+	`[1].all(x, x)`, `[1, 2].exists_one(x, x)`, `"abc".exists(c, true)`, `[1].exists(x.y, true)`, `[1].exists(x)`,
+	`[1].exists(x, y == 1)`, `[1].exists(x, true) && x == 1`, `["a"].exists(s, s > 1)`,
 }
 
 // attrRefused are refused for the declared types of attributes

@@ -57,15 +57,36 @@ func overloadErr(n *node, op string, ts ...typ) error {
 	return &Error{Pos: n.pos, Msg: msg + ")"}
 }
 
+// checker type-checks one expression; scope holds the variables of the
+// macros around the node being checked, innermost last.
+type checker struct {
+	scope []binding
+}
+
+type binding struct {
+	name string
+	t    typ
+}
+
+// lookup returns the type of macro variable name, if one is in scope.
+func (c *checker) lookup(name string) (typ, bool) {
+	for i := len(c.scope) - 1; i >= 0; i-- {
+		if c.scope[i].name == name {
+			return c.scope[i].t, true
+		}
+	}
+	return typ{}, false
+}
+
 // check returns the static type of n.
-func check(n *node) (typ, error) {
+func (c *checker) check(n *node) (typ, error) {
 	switch n.kind {
 	case nLit:
 		return typ{k: n.lit.k}, nil
 	case nList:
 		var elem *typ
 		for _, a := range n.args {
-			t, err := check(a)
+			t, err := c.check(a)
 			if err != nil {
 				return typ{}, err
 			}
@@ -81,11 +102,11 @@ func check(n *node) (typ, error) {
 		}
 		return typ{k: kList, elem: elem}, nil
 	case nIdent, nSelect, nIndex:
-		if t, ok := attrType(n); ok {
+		if t, ok := c.attrType(n); ok {
 			return t, nil
 		}
 		if n.kind == nSelect {
-			t, err := check(n.target)
+			t, err := c.check(n.target)
 			if err != nil {
 				return typ{}, err
 			}
@@ -94,28 +115,37 @@ func check(n *node) (typ, error) {
 			}
 			return tyDyn, nil
 		}
+		if n.kind == nIdent {
+			if t, ok := c.lookup(n.name); ok {
+				return t, nil
+			}
+		}
 		if n.kind == nIndex {
-			c, err := check(n.args[0])
+			ct, err := c.check(n.args[0])
 			if err != nil {
 				return typ{}, err
 			}
-			i, err := check(n.args[1])
+			i, err := c.check(n.args[1])
 			if err != nil {
 				return typ{}, err
 			}
 			switch {
-			case c.isDyn():
+			case ct.isDyn():
 				return tyDyn, nil
-			case c.k == kList && (i.isDyn() || i.k == kInt || i.k == kUint):
-				return *c.elem, nil
+			case ct.k == kList && (i.isDyn() || i.k == kInt || i.k == kUint):
+				return *ct.elem, nil
+			case ct.k == kMap && (i.isDyn() || i.k == kString):
+				return *ct.elem, nil
 			}
-			return typ{}, overloadErr(n, "_[_]", c, i)
+			return typ{}, overloadErr(n, "_[_]", ct, i)
 		}
 		return tyDyn, nil
 	case nHas:
 		return tyBool, nil
+	case nMacro:
+		return c.checkMacro(n)
 	case nUnary:
-		t, err := check(n.args[0])
+		t, err := c.check(n.args[0])
 		if err != nil {
 			return typ{}, err
 		}
@@ -124,39 +154,39 @@ func check(n *node) (typ, error) {
 		}
 		return tyBool, nil
 	case nCond:
-		c, err := check(n.args[0])
+		cond, err := c.check(n.args[0])
 		if err != nil {
 			return typ{}, err
 		}
-		a, err := check(n.args[1])
+		a, err := c.check(n.args[1])
 		if err != nil {
 			return typ{}, err
 		}
-		b, err := check(n.args[2])
+		b, err := c.check(n.args[2])
 		if err != nil {
 			return typ{}, err
 		}
-		if (!c.isDyn() && c.k != kBool) || !same(a, b) {
-			return typ{}, overloadErr(n, "_?_:_", c, a, b)
+		if (!cond.isDyn() && cond.k != kBool) || !same(a, b) {
+			return typ{}, overloadErr(n, "_?_:_", cond, a, b)
 		}
 		if a.isDyn() {
 			return b, nil
 		}
 		return a, nil
 	case nBinary:
-		return checkBinary(n)
+		return c.checkBinary(n)
 	case nCall:
-		return checkCall(n)
+		return c.checkCall(n)
 	}
 	return tyDyn, nil
 }
 
-func checkBinary(n *node) (typ, error) {
-	a, err := check(n.args[0])
+func (c *checker) checkBinary(n *node) (typ, error) {
+	a, err := c.check(n.args[0])
 	if err != nil {
 		return typ{}, err
 	}
-	b, err := check(n.args[1])
+	b, err := c.check(n.args[1])
 	if err != nil {
 		return typ{}, err
 	}
@@ -195,17 +225,17 @@ func orderable(k kind) bool {
 	return k == kInt || k == kUint || k == kDouble || k == kString || k == kBytes || k == kBool
 }
 
-func checkCall(n *node) (typ, error) {
+func (c *checker) checkCall(n *node) (typ, error) {
 	var recv typ
 	if n.target != nil {
 		var err error
-		if recv, err = check(n.target); err != nil {
+		if recv, err = c.check(n.target); err != nil {
 			return typ{}, err
 		}
 	}
 	args := make([]typ, len(n.args))
 	for i, a := range n.args {
-		t, err := check(a)
+		t, err := c.check(a)
 		if err != nil {
 			return typ{}, err
 		}
@@ -237,7 +267,7 @@ func checkCall(n *node) (typ, error) {
 }
 
 // attrType is the static type of an attribute chain.
-func attrType(n *node) (typ, bool) {
+func (c *checker) attrType(n *node) (typ, bool) {
 	var path []string
 	for cur := n; ; {
 		switch cur.kind {
@@ -259,7 +289,7 @@ func attrType(n *node) (typ, bool) {
 		}
 		break
 	}
-	if len(path) < 2 {
+	if _, ok := c.lookup(path[0]); ok || len(path) < 2 {
 		return typ{}, false
 	}
 	switch path[0] {
@@ -298,4 +328,44 @@ func attrType(n *node) (typ, bool) {
 		return tyString, true
 	}
 	return typ{}, false
+}
+
+// roots are the attribute roots: a macro variable may not take their
+// names, so a rule always means the attribute when it names one.
+var roots = map[string]bool{"request": true, "path": true, "source": true, "user": true, "service": true, "thing": true, "now": true}
+
+// maxVars bounds how deep macros nest (each level has its variable).
+const maxVars = 8
+
+// checkMacro: the range is a list (the variable has its element type)
+// or a map or dyn (the variable is dyn), the predicate a bool.
+func (c *checker) checkMacro(n *node) (typ, error) {
+	rt, err := c.check(n.target)
+	if err != nil {
+		return typ{}, err
+	}
+	elem := tyDyn
+	switch {
+	case rt.isDyn():
+	case rt.k == kList:
+		elem = *rt.elem
+	default:
+		return typ{}, &Error{Pos: n.pos, Msg: "expression of type " + rt.String() + " cannot be the range of " + n.name + "() (must be a list or a map)"}
+	}
+	if roots[n.bind] {
+		return typ{}, &Error{Pos: n.args[0].pos, Msg: "the variable of " + n.name + "() may not be named " + quote(n.bind) + ", which is an attribute; choose another name"}
+	}
+	if len(c.scope) == maxVars {
+		return typ{}, &Error{Pos: n.pos, Msg: "macros nested more than 8 deep"}
+	}
+	c.scope = append(c.scope, binding{n.bind, elem})
+	pt, err := c.check(n.args[1])
+	c.scope = c.scope[:len(c.scope)-1]
+	if err != nil {
+		return typ{}, err
+	}
+	if !pt.isDyn() && pt.k != kBool {
+		return typ{}, &Error{Pos: n.args[1].pos, Msg: "expected type bool but found " + pt.String()}
+	}
+	return tyBool, nil
 }

@@ -54,7 +54,7 @@ func (c *compiler) compileTyped(src string) (eval, typ, error) {
 	if err != nil {
 		return nil, typ{}, err
 	}
-	t, err := check(n)
+	t, err := (&checker{}).check(n)
 	if err != nil {
 		return nil, typ{}, err
 	}
@@ -77,6 +77,9 @@ func (c *compiler) compileNode(n *node) (eval, error) {
 	case nList:
 		return c.compileList(n)
 	case nIdent, nSelect, nIndex:
+		if n.kind == nIdent && c.bound(n.name) {
+			return c.variable(n.name), nil
+		}
 		if a, ok, err := c.attribute(n); ok || err != nil {
 			return a, err
 		}
@@ -128,6 +131,8 @@ func (c *compiler) compileNode(n *node) (eval, error) {
 		}, nil
 	case nCall:
 		return c.compileCall(n)
+	case nMacro:
+		return c.compileMacro(n)
 	}
 	return nil, &Error{Pos: n.pos, Msg: "unsupported expression"}
 }
@@ -165,7 +170,9 @@ func (c *compiler) compileList(n *node) (eval, error) {
 	return func(r *Request) value {
 		vals := make([]value, len(elems))
 		for i, e := range elems {
-			vals[i] = e(r)
+			if vals[i] = e(r); vals[i].k == kError {
+				return vals[i] // a list holding an error is that error, as in CEL
+			}
 		}
 		return value{k: kList, list: vals}
 	}, nil
@@ -435,6 +442,12 @@ func hasKey(parent eval, key string) eval {
 }
 
 func (c *compiler) compileCall(n *node) (eval, error) {
+	switch n.name {
+	case "exists", "all", "exists_one":
+		return nil, &Error{Pos: n.pos, Msg: n.name + "() is a macro on a list or map: list." + n.name + "(x, x > 0)"}
+	case "map", "filter":
+		return nil, &Error{Pos: n.pos, Msg: "the " + n.name + "() macro is not supported yet"}
+	}
 	var recv eval
 	if n.target != nil {
 		var err error
@@ -530,8 +543,6 @@ func (c *compiler) compileCall(n *node) (eval, error) {
 			}
 			return boolVal(re.MatchString(s.s))
 		}, nil
-	case "exists", "all", "exists_one", "map", "filter":
-		return nil, &Error{Pos: n.pos, Msg: "the " + n.name + "() macro is not supported yet"}
 	case "timestamp", "duration", "ip", "cidr", "containsIP", "int", "uint", "double", "string", "bytes", "dyn", "type":
 		return nil, &Error{Pos: n.pos, Msg: n.name + "() is not supported yet"}
 	}

@@ -188,6 +188,12 @@ func (p *parser) member() (*node, error) {
 				if err != nil {
 					return nil, err
 				}
+				if isMacro(id.text) {
+					if x, err = macro(id, x, args); err != nil {
+						return nil, err
+					}
+					continue
+				}
 				x = &node{kind: nCall, pos: id.pos, name: id.text, target: x, args: args}
 				continue
 			}
@@ -318,4 +324,30 @@ func (p *parser) number(t token, neg bool) (*node, error) {
 		return nil, &Error{Pos: t.pos, Msg: "int literal out of range"}
 	}
 	return &node{kind: nLit, pos: t.pos, lit: value{k: kInt, i: i}}, nil
+}
+
+func isMacro(name string) bool { return name == "exists" || name == "all" || name == "exists_one" }
+
+// macro is a comprehension over target: its first argument names the
+// variable, bound to each element (or map key) while the second, the
+// predicate, is evaluated. CEL expands these in the parser too.
+func macro(id token, target *node, args []*node) (*node, error) {
+	if len(args) != 2 {
+		return nil, &Error{Pos: id.pos, Msg: id.text + "() takes a variable and a condition, like list." + id.text + "(x, x > 0)"}
+	}
+	if args[0].kind != nIdent {
+		return nil, &Error{Pos: start(args[0]), Msg: "the first argument of " + id.text + "() must be a simple name"}
+	}
+	return &node{kind: nMacro, pos: id.pos, name: id.text, bind: args[0].name, target: target, args: args}, nil
+}
+
+// start is where the text of n begins.
+func start(n *node) int {
+	switch {
+	case n.target != nil:
+		return start(n.target)
+	case n.kind == nSelect, n.kind == nIndex, n.kind == nBinary:
+		return start(n.args[0])
+	}
+	return n.pos
 }

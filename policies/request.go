@@ -31,6 +31,10 @@ type Request struct {
 	// one pass over each payload (see slots.go).
 	slots  [maxSlots]slot
 	filled bool
+
+	// vars hold the variables of the macros being evaluated, one per
+	// nesting level (see macro.go).
+	vars [maxVars]value
 }
 
 // Principal is a user or a thing.
