@@ -70,9 +70,14 @@ func (c *compiler) attribute(n *node) (eval, bool, error) {
 		case "request", "path", "source", "user", "service", "thing":
 			return nil, true, &Error{Pos: pos[0], Msg: quote(path[0]) + " is a group of attributes; select one, like " + path[0] + "." + example(path[0])}
 		case "now":
-			return nil, true, &Error{Pos: pos[0], Msg: "now is not supported yet"}
+			return func(r *Request) value {
+				if r.Now.IsZero() {
+					return errNoTime // never year 1, which every deadline is after
+				}
+				return timeVal(r.Now)
+			}, true, nil
 		}
-		return nil, true, &Error{Pos: pos[0], Msg: "undeclared reference to " + quote(path[0]) + " (known: request, path, source, user, service, thing)"}
+		return nil, true, &Error{Pos: pos[0], Msg: "undeclared reference to " + quote(path[0]) + " (known: request, path, source, user, service, thing, now)"}
 	}
 	switch path[0] {
 	case "request":

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
@@ -23,7 +24,7 @@ func fixture() *Request {
 	r := &Request{Method: "GET", Path: "/customers/alice/orders/7", Host: "shop.example", Scheme: "https",
 		Query: "expand=items&page=2&tag=a&tag=b", Headers: [][2]string{{"x-tenant", "acme"}, {"user-agent", "curl"},
 			{"x-forwarded-for", "10.0.0.1"}, {"x-forwarded-for", "192.168.1.9"}},
-		SourceIP: "10.1.2.3", SourcePort: 40000,
+		SourceIP: "10.1.2.3", SourcePort: 40000, Now: time.Date(2025, 6, 1, 12, 30, 0, 500, time.UTC),
 		User: Principal{Authenticated: true, Subject: "alice", Issuer: "https://idp.example", Provider: "idp",
 			Audience: []string{"orders"}, Scope: []string{"orders:read", "orders:write"}, Claims: []byte(claimsJSON)},
 		Service: Service{Authenticated: true, ID: "spiffe://shop.example/ns/payments/sa/payments", TrustDomain: "shop.example",
@@ -58,6 +59,7 @@ func celActivation(r *Request) map[string]any {
 	return map[string]any{
 		"request": map[string]any{"method": r.Method, "path": r.Path, "host": r.Host, "scheme": r.Scheme,
 			"headers": headers, "query": params, "headerValues": headerValues, "queryValues": paramValues},
+		"now":    r.Now,
 		"path":   map[string]any{"customer": "alice"},
 		"source": map[string]any{"ip": r.SourceIP, "port": r.SourcePort},
 		"user": map[string]any{"authenticated": true, "sub": "alice", "iss": r.User.Issuer, "provider": "idp",
@@ -160,6 +162,32 @@ var celExprs = []string{
 	`[1].exists(x, [2].exists(x, x == 2))`, `[1].exists(x, [2].exists(y, x == 1 && y == 2))`,
 	`[[1, 2], [3]].exists(l, l.exists(x, x == 3))`, `user.scope.exists(s, user.scope.exists_one(t, t == s))`,
 	`user.claims.authorization.permissions.exists(p, p["rsid"] == "orders")`,
+	// timestamps and durations: literals, now, claims, comparisons, arithmetic, range errors
+	`now < timestamp("2026-01-01T00:00:00Z")`, `now > timestamp("2026-01-01T00:00:00Z")`, `now == now`, `now != timestamp(0)`,
+	`timestamp("2026-01-01T00:00:00Z") == timestamp("2026-01-01T01:00:00+01:00")`,
+	`timestamp("2026-01-01T00:00:00.123456789Z") - timestamp("2026-01-01T00:00:00Z") == duration("123456789ns")`,
+	`timestamp(user.claims.exp) > now`, `timestamp(int(user.claims.exp)) > now`, `timestamp(int(user.claims.iat)) < now`,
+	`int(user.claims.iat) == 1700000000`, `now - duration("1h") < timestamp(int(user.claims.iat))`,
+	`timestamp(int(user.claims.iat)) + duration("1h") > now`, `duration("1h") + now > now`, `now - timestamp(int(user.claims.iat)) > duration("4800h")`,
+	`int(now) == 1748781000`, `timestamp(int(now)) < now`, `int(duration("1.5s")) == 1500000000`, `int(timestamp("1970-01-01T00:00:01.9Z")) == 1`,
+	`int(timestamp("1969-12-31T23:59:59.5Z")) == -1`, `int("42") == 42`, `int(42u) == 42`, `int(-2.9) == -2`,
+	`int(user.claims.level) == 3`, `int(user.claims.email) == 1`, `int(user.claims.roles) == 1`, `int(user.claims.missing) == 1`,
+	`int(user.claims.nothing) == 1`, `timestamp("2026-01-01T00:00:00.5Z") > timestamp(1767225600)`,
+	`duration("1h30m") == duration("90m")`, `duration("-1.5h") < duration("0")`, `duration("1h") > duration("59m59.999999999s")`,
+	`duration("1h") - duration("2h") == duration("-1h")`, `duration(duration("5s")) == duration("5000ms")`, `timestamp(now) == now`,
+	`timestamp("9999-12-31T23:59:59.999999999Z") + duration("1ns") > now`, `timestamp("0001-01-01T00:00:00Z") - duration("1ns") < now`,
+	`timestamp("9999-12-31T23:59:59Z") - timestamp("0001-01-01T00:00:00Z") > duration("0")`,
+	`timestamp("2262-04-11T23:47:16.854775807Z") - timestamp("1970-01-01T00:00:00Z") > duration("0")`,
+	`timestamp("2262-04-11T23:47:16.854775808Z") - timestamp("1970-01-01T00:00:00Z") > duration("0")`,
+	`timestamp("1677-09-21T00:12:43.145224192Z") - timestamp("1970-01-01T00:00:00Z") < duration("0")`,
+	`timestamp("1677-09-21T00:12:43.145224191Z") - timestamp("1970-01-01T00:00:00Z") < duration("0")`,
+	`duration("2562047h") + duration("1h") > duration("0")`, `duration("-2562047h") - duration("1h") < duration("0")`,
+	`duration("-2562047h47m16.854775808s") - duration("1ns") < duration("0")`, `duration("1h") - duration("-2562047h47m16.854775808s") > duration("0")`,
+	`timestamp(253402300799) > now`,
+	`timestamp(user.claims.tenant) < now`, `duration(user.claims.tenant) > duration("1s")`, `duration(user.claims.level) > duration("1s")`,
+	`user.claims.exp < now`, `user.claims.exp == now`, `[now] == [now]`, `now in [now, timestamp(0)]`,
+	`user.claims.missing == 1 || now > timestamp("2020-01-01T00:00:00Z")`, `now + user.claims.missing > now`,
+	`timestamp("2026-01-01T00:00:00Z") - user.claims.exp > now`,
 }
 
 // celRefused are expressions CEL's checker refuses; Palisade must refuse
@@ -170,6 +198,9 @@ var celRefused = []string{
 	`1.0 in [1, 2]`, `"a" in "abc"`,
 	`[1].all(x, x)`, `[1, 2].exists_one(x, x)`, `"abc".exists(c, true)`, `[1].exists(x.y, true)`, `[1].exists(x)`,
 	`[1].exists(x, y == 1)`, `[1].exists(x, true) && x == 1`, `["a"].exists(s, s > 1)`,
+	`timestamp(1.5) > now`, `duration(1) > duration("1s")`, `now == 1`, `duration("1h") < now`, `now + now > now`,
+	`duration("1h") - now > now`, `int(true) == 1`, `timestamp("2026-01-01T00:00:00Z") < 1`, `now.x == 1`, `now < 1`,
+	`now - duration("1h") == duration("1h")`, `now - now == now`,
 }
 
 // attrRefused are refused for the declared types of attributes
@@ -181,10 +212,47 @@ var attrRefused = []string{
 	`1 in request.headers`, `request.headers == "x"`, `request.queryValues["tag"] == "a"`, `1 in request.headerValues["x"]`,
 }
 
-func celEnv(t *testing.T) *cel.Env {
+// celEnv is the one cel-go environment of the tests: Palisade's
+// attribute roots, as dyn (their types are Palisade's to check, see
+// attrRefused) except now, a timestamp, and the libraries of the
+// functions Palisade has.
+// refusedAtLoad are expressions cel-go compiles but can only fail to
+// evaluate: a literal that is not a valid timestamp, duration or int.
+// Palisade refuses them when the policy loads, so a rule never carries a
+// condition that can only fail; it never gives them another meaning.
+var refusedAtLoad = []string{
+	`timestamp("2026-01-01T00:00:00.5z") > timestamp(1767225600)`, `timestamp("2026-01-01") < now`, `timestamp("2026-02-30T00:00:00Z") < now`,
+	`timestamp("2026-01-01T00:00:00,5Z") < now`, `timestamp("2026-01-01T00:00:00+24:00") < now`, `timestamp("0000-12-31T00:00:00Z") < now`,
+	`timestamp(253402300800) > now`, `timestamp(-62135596801) < now`, `duration("1d") > duration("0")`, `duration("3000000h") > duration("0")`,
+	`int(" 42") == 42`, `int(18446744073709551615u) == 1`, `int(9.3e18) == 1`, `int(-9.3e18) == 1`,
+}
+
+func TestRefusedAtLoad(t *testing.T) {
+	env := celEnv(t)
+	for _, src := range refusedAtLoad {
+		ast, iss := env.Compile(src)
+		if iss.Err() != nil {
+			t.Errorf("%s: cel-go refuses it too: belongs in celRefused", src)
+			continue
+		}
+		prg, err := env.Program(ast)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out, _, err := prg.Eval(celActivation(fixture())); err == nil {
+			t.Errorf("%s: cel-go evaluates it to %v: the table is wrong", src, out)
+		}
+		if _, err := compileExpr(src); err == nil {
+			t.Errorf("%s: Palisade compiles it", src)
+		}
+	}
+}
+
+func celEnv(t testing.TB) *cel.Env {
 	env, err := cel.NewEnv(
 		cel.Variable("request", cel.DynType), cel.Variable("path", cel.DynType), cel.Variable("source", cel.DynType),
 		cel.Variable("user", cel.DynType), cel.Variable("service", cel.DynType), cel.Variable("thing", cel.DynType),
+		cel.Variable("now", cel.TimestampType),
 		ext.Strings(),
 	)
 	if err != nil {
@@ -211,14 +279,7 @@ func TestRefusedLikeCEL(t *testing.T) {
 }
 
 func TestAgainstCEL(t *testing.T) {
-	env, err := cel.NewEnv(
-		cel.Variable("request", cel.DynType), cel.Variable("path", cel.DynType), cel.Variable("source", cel.DynType),
-		cel.Variable("user", cel.DynType), cel.Variable("service", cel.DynType), cel.Variable("thing", cel.DynType),
-		ext.Strings(),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := celEnv(t)
 	r := fixture()
 	act := celActivation(r)
 	for _, src := range celExprs {

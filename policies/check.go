@@ -208,6 +208,8 @@ func (c *checker) checkBinary(n *node) (typ, error) {
 			return typ{}, overloadErr(n, "_"+n.op+"_", a, b)
 		}
 		return tyBool, nil
+	case "+", "-":
+		return checkArith(n, a, b)
 	case "in":
 		switch {
 		case b.isDyn():
@@ -222,7 +224,32 @@ func (c *checker) checkBinary(n *node) (typ, error) {
 }
 
 func orderable(k kind) bool {
-	return k == kInt || k == kUint || k == kDouble || k == kString || k == kBytes || k == kBool
+	return k == kInt || k == kUint || k == kDouble || k == kString || k == kBytes || k == kBool || k == kTimestamp || k == kDuration
+}
+
+// checkArith types + and -, which Palisade has for timestamps and
+// durations only (CEL's overloads: timestamp ± duration, duration ±
+// duration, duration + timestamp, timestamp - timestamp). With a dyn
+// operand, the type is what the other side leaves possible.
+func checkArith(n *node, a, b typ) (typ, error) {
+	isTime := func(t typ) bool { return t.k == kTimestamp || t.k == kDuration }
+	if !isTime(a) && !isTime(b) {
+		return typ{}, &Error{Pos: n.pos, Msg: "arithmetic (" + n.op + ") is only supported on timestamps and durations"}
+	}
+	ts, dur := tyTimestamp, tyDuration
+	switch {
+	case a.isDyn() && n.op == "+" && b.k == kTimestamp, b.isDyn() && n.op == "+" && a.k == kTimestamp:
+		return ts, nil
+	case a.isDyn() && n.op == "-" && b.k == kTimestamp, b.isDyn() && n.op == "-" && a.k == kDuration:
+		return dur, nil
+	case a.isDyn() || b.isDyn():
+		return tyDyn, nil
+	case a.k == kTimestamp && b.k == kDuration, n.op == "+" && a.k == kDuration && b.k == kTimestamp:
+		return ts, nil
+	case a.k == kDuration && b.k == kDuration, n.op == "-" && a.k == kTimestamp && b.k == kTimestamp:
+		return dur, nil
+	}
+	return typ{}, overloadErr(n, "_"+n.op+"_", a, b)
 }
 
 func (c *checker) checkCall(n *node) (typ, error) {
@@ -240,6 +267,17 @@ func (c *checker) checkCall(n *node) (typ, error) {
 			return typ{}, err
 		}
 		args[i] = t
+	}
+	if ovs := overloadsOf(n.name); ovs != nil {
+		all := args
+		if n.target != nil {
+			all = append([]typ{recv}, args...)
+		}
+		t, ok := resolve(ovs, n.target != nil, all)
+		if !ok {
+			return typ{}, overloadErr(n, n.name, all...)
+		}
+		return t, nil
 	}
 	isStr := func(t typ) bool { return t.isDyn() || t.k == kString }
 	switch n.name {
@@ -289,7 +327,13 @@ func (c *checker) attrType(n *node) (typ, bool) {
 		}
 		break
 	}
-	if _, ok := c.lookup(path[0]); ok || len(path) < 2 {
+	if _, ok := c.lookup(path[0]); ok {
+		return typ{}, false
+	}
+	if len(path) == 1 && path[0] == "now" {
+		return tyTimestamp, true
+	}
+	if len(path) < 2 {
 		return typ{}, false
 	}
 	switch path[0] {

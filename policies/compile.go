@@ -89,7 +89,7 @@ func (c *compiler) compileNode(n *node) (eval, error) {
 		if n.kind == nSelect {
 			return c.compileSelect(n)
 		}
-		return nil, &Error{Pos: n.pos, Msg: "undeclared reference to " + quote(n.name) + " (known: request, path, source, user, service, thing)"}
+		return nil, &Error{Pos: n.pos, Msg: "undeclared reference to " + quote(n.name) + " (known: request, path, source, user, service, thing, now)"}
 	case nHas:
 		return c.compileHas(n.args[0])
 	case nUnary:
@@ -207,6 +207,10 @@ func (c *compiler) compileBinary(n *node) (eval, error) {
 		return func(r *Request) value { return compare(op, l(r), rr(r)) }, nil
 	case "in":
 		return func(r *Request) value { return in(l(r), rr(r)) }, nil
+	case "+":
+		return func(r *Request) value { return add(l(r), rr(r)) }, nil
+	case "-":
+		return func(r *Request) value { return sub(l(r), rr(r)) }, nil
 	}
 	return nil, &Error{Pos: n.pos, Msg: "unsupported operator " + n.op}
 }
@@ -268,6 +272,8 @@ func compare(op string, a, b value) value {
 		c = strings.Compare(a.s, b.s)
 	case a.k == kBool && b.k == kBool:
 		c = cmp3(!a.b && b.b, a.b && !b.b)
+	case a.k == kTimestamp && b.k == kTimestamp, a.k == kDuration && b.k == kDuration:
+		c = cmpTime(a, b)
 	default:
 		return errNoSuchOverload
 	}
@@ -543,7 +549,9 @@ func (c *compiler) compileCall(n *node) (eval, error) {
 			}
 			return boolVal(re.MatchString(s.s))
 		}, nil
-	case "timestamp", "duration", "ip", "cidr", "containsIP", "int", "uint", "double", "string", "bytes", "dyn", "type":
+	case "timestamp", "duration", "int":
+		return c.compileConversion(n, recv, args)
+	case "ip", "cidr", "containsIP", "uint", "double", "string", "bytes", "dyn", "type":
 		return nil, &Error{Pos: n.pos, Msg: n.name + "() is not supported yet"}
 	}
 	return nil, &Error{Pos: n.pos, Msg: "unknown function " + quote(n.name)}

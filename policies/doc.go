@@ -21,8 +21,12 @@
 // contains, matches (RE2, pattern literal), lowerAscii, and the macros
 // exists, all and exists_one over lists and over maps' keys (macro.go).
 // request.headerValues["h"] and request.queryValues["p"] are every value
-// of a header or parameter, in order (multi.go). Not yet: the map and
-// filter macros, timestamps and durations, IP and CIDR functions, other
-// arithmetic and conversions: using them is a compile error naming the
-// construct.
+// of a header or parameter, in order (multi.go). Time (time.go): now (the
+// request's time), timestamp(string|int), duration(string), int(x),
+// comparisons, timestamp ± duration, duration ± duration, timestamp -
+// timestamp, with CEL's range errors; a literal argument is converted
+// when the policy loads, and one that cannot be is a compile error. Not
+// yet: the map and filter macros, timestamp accessors (getHours...), IP
+// and CIDR functions, arithmetic on numbers, other conversions: using
+// them is a compile error naming the construct.
 package policies

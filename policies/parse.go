@@ -12,6 +12,7 @@ import (
 //	CondOr  = CondAnd {"||" CondAnd}
 //	CondAnd = Relation {"&&" Relation}
 //	Relation= Addition {relop Addition}      (relop: < <= >= > == != in)
+//	Addition= Unary {("+" | "-") Unary}      (typed for timestamps and durations only)
 //	Unary   = Member | "!" {"!"} Member | "-" {"-"} Member
 //	Member  = Primary {"." IDENT ["(" args ")"] | "[" Expr "]"}
 type parser struct {
@@ -109,7 +110,7 @@ func (p *parser) expr() (*node, error) {
 	return &node{kind: nCond, pos: q.pos, args: []*node{c, t, f}}, nil
 }
 
-var precedence = map[string]int{"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 3, "<=": 3, ">": 3, ">=": 3, "in": 3}
+var precedence = map[string]int{"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 3, "<=": 3, ">": 3, ">=": 3, "in": 3, "+": 4, "-": 4}
 
 func (p *parser) binary(min int) (*node, error) {
 	left, err := p.unary()
@@ -122,7 +123,7 @@ func (p *parser) binary(min int) (*node, error) {
 		if t.kind == tIdent && op != "in" || t.kind != tOp && t.kind != tIdent {
 			return left, nil
 		}
-		if op == "+" || op == "-" || op == "*" || op == "/" || op == "%" {
+		if op == "*" || op == "/" || op == "%" {
 			return nil, &Error{Pos: t.pos, Msg: "arithmetic (" + op + ") is not supported in conditions"}
 		}
 		prec, ok := precedence[op]

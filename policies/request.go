@@ -1,6 +1,9 @@
 package policies
 
-import "unsafe"
+import (
+	"time"
+	"unsafe"
+)
 
 // Request is what a decision is made on, filled by the plugin once per
 // request without building maps. Strings are not copied into the
@@ -19,6 +22,10 @@ type Request struct {
 
 	SourceIP   string
 	SourcePort int64
+
+	// Now is when the request is decided, `now` in conditions. Left
+	// zero, `now` is an evaluation error (the condition fails closed).
+	Now time.Time
 
 	User    Principal
 	Service Service

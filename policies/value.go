@@ -20,9 +20,14 @@ const (
 	kList // a list literal or a string list attribute
 	kJSON // a JSON array or object from claims
 	kMap  // static type only: request.headers and its kin, read by key or tested with in
+	// kTimestamp is i seconds and u nanoseconds since the Unix epoch,
+	// from 0001-01-01 to 9999-12-31 (UTC), as in CEL.
+	kTimestamp
+	kDuration // i nanoseconds (a time.Duration, as cel-go has it)
 )
 
-var kindNames = [...]string{"error", "null_type", "bool", "int", "uint", "double", "string", "bytes", "list", "dyn", "map"}
+var kindNames = [...]string{"error", "null_type", "bool", "int", "uint", "double", "string", "bytes", "list", "dyn", "map",
+	"timestamp", "duration"}
 
 // value is a CEL value during evaluation. It is passed by value and, for
 // the forms conditions use, built without allocating: strings share the
@@ -202,6 +207,8 @@ func equal(a, b value) value {
 		return boolVal(a.b == b.b)
 	case kString, kBytes:
 		return boolVal(a.s == b.s)
+	case kTimestamp, kDuration:
+		return boolVal(a.i == b.i && a.u == b.u)
 	}
 	return boolVal(false)
 }
