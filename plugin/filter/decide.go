@@ -2,6 +2,7 @@ package filter
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/palisade-wasm/palisade/plugin/config"
 	"github.com/palisade-wasm/palisade/plugin/internal/abi"
@@ -25,6 +26,9 @@ func (h *httpContext) decide() bool {
 		if b, err := abi.GetProperty([]string{"xds", "route_name"}); err == nil {
 			r.Route = string(b)
 		}
+	}
+	if pol.Uses("now") {
+		r.Now = time.Now()
 	}
 	if pol.Uses("source") {
 		if b, err := abi.GetProperty([]string{"source", "address"}); err == nil {
