@@ -40,16 +40,24 @@ func timeVal(t time.Time) value { return tsVal(t.Unix(), int64(t.Nanosecond())) 
 
 func durVal(ns int64) value { return value{k: kDuration, i: ns} }
 
+// Conversion errors never quote the input: it may come from a header or
+// a token. A literal's error is placed under it in the policy instead.
+var (
+	errBadTimestamp = errVal("invalid RFC 3339 timestamp")
+	errBadDuration  = errVal("invalid duration")
+	errBadInt       = errVal("string is not an int")
+)
+
 // parseTimestamp reads an RFC 3339 date-time. time.Parse alone is laxer
 // (a ',' before the fraction, offsets past 23:59), so the grammar is
 // checked first, as cel-go does.
 func parseTimestamp(s string) value {
 	if !isRFC3339(s) {
-		return errVal("invalid RFC 3339 timestamp " + strconv.Quote(s))
+		return errBadTimestamp
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return errVal("invalid RFC 3339 timestamp " + strconv.Quote(s))
+		return errBadTimestamp
 	}
 	return timeVal(t)
 }
@@ -102,7 +110,7 @@ func digits(s string, lo, hi int) bool {
 func parseDuration(s string) value {
 	d, err := time.ParseDuration(s)
 	if err != nil {
-		return errVal("invalid duration " + strconv.Quote(s))
+		return errBadDuration
 	}
 	return durVal(int64(d))
 }
@@ -150,7 +158,7 @@ func toInt(v value) value {
 	case kString:
 		n, err := strconv.ParseInt(v.s, 10, 64)
 		if err != nil {
-			return errVal("cannot convert " + strconv.Quote(v.s) + " to int")
+			return errBadInt
 		}
 		return value{k: kInt, i: n}
 	case kTimestamp, kDuration:
