@@ -188,6 +188,29 @@ var celExprs = []string{
 	`user.claims.exp < now`, `user.claims.exp == now`, `[now] == [now]`, `now in [now, timestamp(0)]`,
 	`user.claims.missing == 1 || now > timestamp("2020-01-01T00:00:00Z")`, `now + user.claims.missing > now`,
 	`timestamp("2026-01-01T00:00:00Z") - user.claims.exp > now`,
+	// IP and CIDR, as the Kubernetes library and cel-go's ext.Network have them
+	`cidr("10.0.0.0/8").containsIP(source.ip)`, `cidr("10.0.0.0/8").containsIP(ip(source.ip))`, `cidr("192.168.0.0/16").containsIP(source.ip)`,
+	`cidr("10.1.2.3/32").containsIP("10.1.2.3")`, `cidr("::/0").containsIP("10.1.2.3")`, `cidr("0.0.0.0/0").containsIP("::1")`,
+	`cidr("2001:db8::/32").containsIP("2001:db8::1")`, `cidr("10.0.0.0/8").containsIP(user.claims.tenant)`,
+	`cidr("10.0.0.0/8").containsIP(user.claims.missing)`, `cidr("10.0.0.0/8").containsIP("::ffff:10.0.0.1")`,
+	`cidr("10.0.0.0/8").containsIP("010.0.0.1")`, `cidr("fe80::/10").containsIP("fe80::1%eth0")`,
+	`cidr("10.0.0.0/8").containsCIDR("10.1.0.0/16")`, `cidr("10.0.0.0/8").containsCIDR(cidr("10.0.0.0/8"))`, `cidr("10.1.0.0/16").containsCIDR("10.0.0.0/8")`,
+	`cidr("10.0.0.0/8").containsCIDR("11.0.0.0/16")`, `cidr("10.0.0.0/8").containsCIDR("10.0.0.1/8")`, `cidr("10.0.0.0/8").containsCIDR("x")`,
+	`ip("10.0.0.1").family() == 4`, `ip("::1").family() == 6`, `ip(source.ip).family() == 4`, `ip("127.0.0.1").isLoopback()`, `ip("::1").isLoopback()`,
+	`ip("10.0.0.1").isLoopback()`, `ip("0.0.0.0").isUnspecified()`, `ip("::").isUnspecified()`, `ip("8.8.8.8").isGlobalUnicast()`,
+	`ip("255.255.255.255").isGlobalUnicast()`, `ip("fe80::1").isLinkLocalUnicast()`, `ip("169.254.1.1").isLinkLocalUnicast()`,
+	`ip("ff02::1").isLinkLocalMulticast()`, `ip("224.0.0.1").isLinkLocalMulticast()`,
+	`isIP("10.0.0.1")`, `isIP("::1")`, `isIP("10.0.0.256")`, `isIP("010.0.0.1")`, `isIP("::ffff:1.2.3.4")`, `isIP("fe80::1%eth0")`, `isIP("")`,
+	`isIP(source.ip)`, `isIP(user.claims.level)`, `isCIDR("10.0.0.0/8")`, `isCIDR("10.0.0.1/8")`, `isCIDR("10.0.0.0/33")`, `isCIDR("10.0.0.0")`,
+	`isCIDR("::ffff:10.0.0.0/104")`, `isCIDR("2001:db8::/32")`,
+	`cidr("192.168.1.5/24").ip() == ip("192.168.1.5")`, `cidr("192.168.1.5/24").masked() == cidr("192.168.1.0/24")`,
+	`cidr("192.168.1.5/24") == cidr("192.168.1.0/24")`, `cidr("192.168.1.0/24").prefixLength() == 24`, `cidr("::/0").prefixLength() == 0`,
+	`cidr("192.168.1.0/24").isMask()`, `cidr("192.168.1.5/24").isMask()`, `ip("10.0.0.1") == ip("10.0.0.1")`, `ip("::1") == ip("0:0::1")`,
+	`ip("10.0.0.1") == cidr("10.0.0.1/32").ip()`, `ip(source.ip) in [ip("10.1.2.3"), ip("::1")]`,
+	`ip.isCanonical("2001:db8::1")`, `ip.isCanonical("2001:DB8::1")`, `ip.isCanonical("2001:db8:0:0:0:0:0:1")`, `ip.isCanonical("10.0.0.1")`,
+	`ip.isCanonical("x")`, `ip(user.claims.tenant).family() == 4`, `cidr(user.claims.email).prefixLength() == 1`,
+	`user.claims.missing == 1 || cidr("10.0.0.0/8").containsIP(source.ip)`,
+	`["10.1.2.3", "192.168.0.1"].all(a, cidr("10.0.0.0/8").containsIP(a) || cidr("192.168.0.0/16").containsIP(a))`,
 }
 
 // celRefused are expressions CEL's checker refuses; Palisade must refuse
@@ -201,6 +224,10 @@ var celRefused = []string{
 	`timestamp(1.5) > now`, `duration(1) > duration("1s")`, `now == 1`, `duration("1h") < now`, `now + now > now`,
 	`duration("1h") - now > now`, `int(true) == 1`, `timestamp("2026-01-01T00:00:00Z") < 1`, `now.x == 1`, `now < 1`,
 	`now - duration("1h") == duration("1h")`, `now - now == now`,
+	`ip("10.0.0.1") < ip("10.0.0.2")`, `ip("10.0.0.1") == "10.0.0.1"`, `cidr("10.0.0.0/8").containsIP(1)`, `ip(1).family() == 4`,
+	`ip("10.0.0.1").containsIP("10.0.0.1")`, `cidr("10.0.0.0/8").family() == 4`, `ip("bad").family() == 4`, `cidr("10.0.0.0/33").isMask()`,
+	`ip("::ffff:1.2.3.4").family() == 6`, `ip("fe80::1%eth0").isLinkLocalUnicast()`, `cidr("::ffff:0.0.0.0/96").isMask()`,
+	`ip("010.0.0.1").family() == 4`, `isIP(1)`,
 }
 
 // attrRefused are refused for the declared types of attributes
@@ -253,7 +280,7 @@ func celEnv(t testing.TB) *cel.Env {
 		cel.Variable("request", cel.DynType), cel.Variable("path", cel.DynType), cel.Variable("source", cel.DynType),
 		cel.Variable("user", cel.DynType), cel.Variable("service", cel.DynType), cel.Variable("thing", cel.DynType),
 		cel.Variable("now", cel.TimestampType),
-		ext.Strings(),
+		ext.Strings(), ext.Network(),
 	)
 	if err != nil {
 		t.Fatal(err)

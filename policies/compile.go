@@ -551,7 +551,10 @@ func (c *compiler) compileCall(n *node) (eval, error) {
 		}, nil
 	case "timestamp", "duration", "int":
 		return c.compileConversion(n, recv, args)
-	case "ip", "cidr", "containsIP", "uint", "double", "string", "bytes", "dyn", "type":
+	case "ip", "cidr", "isIP", "isCIDR", "ip.isCanonical", "family", "isLoopback", "isGlobalUnicast", "isLinkLocalMulticast",
+		"isLinkLocalUnicast", "isUnspecified", "containsIP", "containsCIDR", "masked", "prefixLength", "isMask":
+		return c.compileNetwork(n, recv, args)
+	case "uint", "double", "string", "bytes", "dyn", "type":
 		return nil, &Error{Pos: n.pos, Msg: n.name + "() is not supported yet"}
 	}
 	return nil, &Error{Pos: n.pos, Msg: "unknown function " + quote(n.name)}

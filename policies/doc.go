@@ -25,8 +25,13 @@
 // request's time), timestamp(string|int), duration(string), int(x),
 // comparisons, timestamp ± duration, duration ± duration, timestamp -
 // timestamp, with CEL's range errors; a literal argument is converted
-// when the policy loads, and one that cannot be is a compile error. Not
-// yet: the map and filter macros, timestamp accessors (getHours...), IP
-// and CIDR functions, arithmetic on numbers, other conversions: using
-// them is a compile error naming the construct.
+// when the policy loads, and one that cannot be is a compile error.
+// Networks (network.go), named and meant as in the Kubernetes CEL
+// library: ip(), cidr(), isIP(), isCIDR(), ip.isCanonical(), family(),
+// isLoopback(), isGlobalUnicast(), isLinkLocalMulticast(),
+// isLinkLocalUnicast(), isUnspecified(), containsIP(), containsCIDR(),
+// ip(), masked(), prefixLength(), isMask(). Not yet: the map and filter
+// macros, timestamp and duration accessors (getHours...), arithmetic on
+// numbers, uint(), double(), string(), type(): using them is a compile
+// error naming the construct.
 package policies

@@ -1,6 +1,6 @@
 package policies
 
-// The signatures of the conversion and time functions, for the
+// The signatures of the conversion, time and network functions, for the
 // type checker: a call no overload accepts for its static argument types
 // is a compile error, as in CEL's checker. A dyn argument matches any
 // kind; the result is the overloads' common result type, or dyn when the
@@ -16,6 +16,8 @@ var (
 	tyDouble    = typ{k: kDouble}
 	tyTimestamp = typ{k: kTimestamp}
 	tyDuration  = typ{k: kDuration}
+	tyIP        = typ{k: kIP}
+	tyCIDR      = typ{k: kCIDR}
 )
 
 func global(result typ, args ...kind) overload { return overload{args: args, result: result} }
@@ -34,6 +36,26 @@ func overloadsOf(name string) []overload {
 		return []overload{global(tyTimestamp, kString), global(tyTimestamp, kInt), global(tyTimestamp, kTimestamp)}
 	case "duration":
 		return []overload{global(tyDuration, kString), global(tyDuration, kDuration)}
+	case "ip":
+		return []overload{global(tyIP, kString), member(tyIP, kCIDR)}
+	case "cidr":
+		return []overload{global(tyCIDR, kString)}
+	case "isIP", "isCIDR", "ip.isCanonical":
+		return []overload{global(tyBool, kString)}
+	case "family":
+		return []overload{member(tyInt, kIP)}
+	case "isLoopback", "isGlobalUnicast", "isLinkLocalMulticast", "isLinkLocalUnicast", "isUnspecified":
+		return []overload{member(tyBool, kIP)}
+	case "containsIP":
+		return []overload{member(tyBool, kCIDR, kIP), member(tyBool, kCIDR, kString)}
+	case "containsCIDR":
+		return []overload{member(tyBool, kCIDR, kCIDR), member(tyBool, kCIDR, kString)}
+	case "masked":
+		return []overload{member(tyCIDR, kCIDR)}
+	case "prefixLength":
+		return []overload{member(tyInt, kCIDR)}
+	case "isMask":
+		return []overload{member(tyBool, kCIDR)}
 	}
 	return nil
 }

@@ -189,6 +189,11 @@ func (p *parser) member() (*node, error) {
 				if err != nil {
 					return nil, err
 				}
+				if x.kind == nIdent && x.name == "ip" && id.text == "isCanonical" {
+					// A function in a namespace, not a method of ip.
+					x = &node{kind: nCall, pos: x.pos, name: "ip.isCanonical", args: args}
+					continue
+				}
 				if isMacro(id.text) {
 					if x, err = macro(id, x, args); err != nil {
 						return nil, err

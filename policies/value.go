@@ -1,6 +1,7 @@
 package policies
 
 import (
+	"net/netip"
 	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
@@ -24,10 +25,12 @@ const (
 	// from 0001-01-01 to 9999-12-31 (UTC), as in CEL.
 	kTimestamp
 	kDuration // i nanoseconds (a time.Duration, as cel-go has it)
+	kIP       // net: the address of ipn, of full length
+	kCIDR     // net: ipn, its host bits as written
 )
 
 var kindNames = [...]string{"error", "null_type", "bool", "int", "uint", "double", "string", "bytes", "list", "dyn", "map",
-	"timestamp", "duration"}
+	"timestamp", "duration", "net.IP", "net.CIDR"}
 
 // value is a CEL value during evaluation. It is passed by value and, for
 // the forms conditions use, built without allocating: strings share the
@@ -42,6 +45,7 @@ type value struct {
 	list []value
 	strs []string // a []string attribute (aud, scope) seen as a list
 	j    gjson.Result
+	ipn  netip.Prefix
 	// many, for a kList, is the list of every value of the header
 	// (i == 0) or query parameter (i == 1) named s, read in place from
 	// the request (see multi.go).
@@ -209,6 +213,8 @@ func equal(a, b value) value {
 		return boolVal(a.s == b.s)
 	case kTimestamp, kDuration:
 		return boolVal(a.i == b.i && a.u == b.u)
+	case kIP, kCIDR:
+		return boolVal(a.ipn == b.ipn)
 	}
 	return boolVal(false)
 }
