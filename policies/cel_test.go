@@ -95,8 +95,9 @@ var celExprs = []string{
 	`true`, `1 == 1`, `"a" == "a"`, `null == null`,
 	`[1, 2] == [1, 2]`, `[1, "a"] == [1, "a"]`, `b"ab" == b"ab"`, `'\x41' == "A"`, `"\u00e9" == "é"`,
 	`r"\d" == "\\d"`, `"""multi""" == "multi"`, `0x10 == 16`, `1e3 == 1000.0`,
-	// comparisons
-	`"abc" < "abd"`, `1 < 2`, `true > false`, `b"a" < b"b"`,
+	// comparisons; relations associate to the left, and a parenthesized one is an operand
+	`"abc" < "abd"`, `1 < 2`, `true > false`, `b"a" < b"b"`, `1 == 1 == true`, `1 < 2 == true`, `true == (1 in [1])`,
+	`(1 < 2) < true`, `"a" in ["a"] == true`, `false != ("x" in request.headers)`,
 	// logic with CEL's error absorption
 	`true && false`, `false && user.claims.missing == 1`, `user.claims.missing == 1 && false`,
 	`true && user.claims.missing == 1`, `user.claims.missing == 1 || true`, `true || user.claims.missing`,
@@ -218,7 +219,7 @@ var celExprs = []string{
 var celRefused = []string{
 	`1 == 1.0`, `1u == 1`, `-1 < 1u`, `2.5 > 2`, `"a" == 1`, `[1] == [1.0]`, `"a" < 1`, `1.0 >= 1`,
 	`!"x"`, `1 && true`, `true || 1`, `"x" ? 1 : 2`, `true ? "a" : 1`, `size(1)`, `"abc".startsWith(1)`,
-	`1.0 in [1, 2]`, `"a" in "abc"`,
+	`1.0 in [1, 2]`, `"a" in "abc"`, `1 < 2 < 3`, `1 == (2 < 3)`,
 	`[1].all(x, x)`, `[1, 2].exists_one(x, x)`, `"abc".exists(c, true)`, `[1].exists(x.y, true)`, `[1].exists(x)`,
 	`[1].exists(x, y == 1)`, `[1].exists(x, true) && x == 1`, `["a"].exists(s, s > 1)`,
 	`timestamp(1.5) > now`, `duration(1) > duration("1s")`, `now == 1`, `duration("1h") < now`, `now + now > now`,

@@ -135,15 +135,9 @@ func (p *parser) binary(min int) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		if prec == 3 && isRelation(right) {
-			// CEL relations do not chain: a < b < c is an error.
-			return nil, &Error{Pos: t.pos, Msg: "comparisons do not chain; use &&"}
-		}
 		left = &node{kind: nBinary, pos: t.pos, op: op, args: []*node{left, right}}
 	}
 }
-
-func isRelation(n *node) bool { return n.kind == nBinary && precedence[n.op] == 3 }
 
 func (p *parser) unary() (*node, error) {
 	t := p.peek()
