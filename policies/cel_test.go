@@ -101,7 +101,8 @@ var celExprs = []string{
 	// logic with CEL's error absorption
 	`true && false`, `false && user.claims.missing == 1`, `user.claims.missing == 1 && false`,
 	`true && user.claims.missing == 1`, `user.claims.missing == 1 || true`, `true || user.claims.missing`,
-	`false || user.claims.missing == 1`, `!true`, `!user.claims.active`,
+	`false || user.claims.missing == 1`, `!true`, `!user.claims.active`, `!!true`, `!!!false`, `!!user.claims.tenant == "acme"`,
+	`!!"x" == "x"`, `!!user.claims.missing`, `!!!user.claims.tenant`,
 	`true ? "a" : "b"`, `false ? 1 : 2`, `user.claims.missing ? 1 : 2`,
 	// attributes
 	`request.method == "GET"`, `request.path.startsWith("/customers/")`, `request.host == "shop.example"`,

@@ -142,14 +142,16 @@ func (p *parser) binary(min int) (*node, error) {
 func (p *parser) unary() (*node, error) {
 	t := p.peek()
 	if t.kind == tOp && t.text == "!" {
-		p.next()
-		if err := p.enter(t.pos); err != nil {
-			return nil, err
+		n := 0
+		for p.isOp("!") {
+			p.next()
+			n++
 		}
-		defer func() { p.depth-- }()
-		x, err := p.unary()
-		if err != nil {
-			return nil, err
+		x, err := p.member()
+		if err != nil || n%2 == 0 {
+			// CEL's parser drops an even run of !: !!x is x, whatever
+			// its type, not a double negation.
+			return x, err
 		}
 		return &node{kind: nUnary, pos: t.pos, op: "!", args: []*node{x}}, nil
 	}
