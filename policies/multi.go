@@ -1,6 +1,9 @@
 package policies
 
-import "strings"
+import (
+	"strings"
+	"unsafe"
+)
 
 // A header or query parameter sent several times has no single value
 // (request.headers["x"] is then an error, see attrs.go), but a rule may
@@ -17,23 +20,33 @@ const (
 )
 
 // manyVal is the list of every value of header (from == fromHeaders) or
-// query parameter name in r.
+// query parameter name in r: strs is a view of the request's memory
+// (the headers as name, value, name, value..., or the query alone), no
+// copy.
 func manyVal(r *Request, from int64, name string) value {
-	return value{k: kList, many: r, i: from, s: name}
+	v := value{k: kList, many: true, i: from, s: name}
+	if from == fromHeaders {
+		if len(r.Headers) > 0 {
+			v.strs = unsafe.Slice(&r.Headers[0][0], 2*len(r.Headers))
+		}
+	} else {
+		v.strs = unsafe.Slice(&r.Query, 1)
+	}
+	return v
 }
 
 // eachOf calls f for each value of a many-valued list until f returns
 // false.
 func (v value) eachOf(f func(value) bool) {
 	if v.i == fromHeaders {
-		for _, kv := range v.many.Headers {
-			if kv[0] == v.s && !f(strVal(kv[1])) {
+		for j := 0; j+1 < len(v.strs); j += 2 {
+			if v.strs[j] == v.s && !f(strVal(v.strs[j+1])) {
 				return
 			}
 		}
 		return
 	}
-	for q := v.many.Query; q != ""; {
+	for q := v.strs[0]; q != ""; {
 		var kv string
 		kv, q, _ = strings.Cut(q, "&")
 		if k, val, _ := strings.Cut(kv, "="); k == v.s && !f(strVal(val)) {

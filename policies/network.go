@@ -1,6 +1,9 @@
 package policies
 
-import "net/netip"
+import (
+	"encoding/binary"
+	"net/netip"
+)
 
 // IP addresses and CIDR ranges with the names and meaning of the
 // Kubernetes CEL library (k8s.io/apiserver/pkg/cel/library ip.go,
@@ -29,8 +32,28 @@ func parseCIDR(s string) (netip.Prefix, bool) {
 	return p, err == nil && p.Addr().Zone() == "" && !p.Addr().Is4In6()
 }
 
-func ipVal(a netip.Addr) value     { return value{k: kIP, ipn: netip.PrefixFrom(a, a.BitLen())} }
-func cidrVal(p netip.Prefix) value { return value{k: kCIDR, ipn: p} }
+func ipVal(a netip.Addr) value     { return netVal(kIP, netip.PrefixFrom(a, a.BitLen())) }
+func cidrVal(p netip.Prefix) value { return netVal(kCIDR, p) }
+
+// netVal packs an address (no zone: parsing refuses them) and a prefix
+// length into a value's scalar fields, so a value stays small.
+func netVal(k kind, p netip.Prefix) value {
+	a := p.Addr().As16()
+	return value{k: k, b: p.Addr().Is4(), bits: int16(p.Bits()),
+		u: binary.BigEndian.Uint64(a[:8]), i: int64(binary.BigEndian.Uint64(a[8:]))}
+}
+
+// prefix unpacks what netVal packed.
+func (v value) prefix() netip.Prefix {
+	var a [16]byte
+	binary.BigEndian.PutUint64(a[:8], v.u)
+	binary.BigEndian.PutUint64(a[8:], uint64(v.i))
+	addr := netip.AddrFrom16(a)
+	if v.b {
+		addr = addr.Unmap()
+	}
+	return netip.PrefixFrom(addr, int(v.bits))
+}
 
 // toIP is ip(v) for a string, or an ip argument taken as one.
 func toIP(v value) value {
@@ -83,15 +106,20 @@ func (c *compiler) compileNetwork(n *node, recv eval, args []eval) (eval, error)
 	switch n.name {
 	case "containsIP":
 		x := args[0]
-		return func(r *Request) value {
-			p, a := cidrOf(recv(r)), toIP(x(r))
-			switch {
-			case p.k != kCIDR:
-				return p
-			case a.k != kIP:
-				return a
+		if literal(n.target) {
+			// cidr("10.0.0.0/8").containsIP(source.ip), the common form:
+			// the range is unpacked once, the address parsed in place.
+			if p := recv(nil); p.k == kCIDR {
+				pre := p.prefix()
+				return func(r *Request) value { return containsIP(pre, x(r)) }, nil
 			}
-			return boolVal(p.ipn.Contains(a.ipn.Addr()))
+		}
+		return func(r *Request) value {
+			p := cidrOf(recv(r))
+			if p.k != kCIDR {
+				return p
+			}
+			return containsIP(p.prefix(), x(r))
 		}, nil
 	case "containsCIDR":
 		x := args[0]
@@ -103,7 +131,8 @@ func (c *compiler) compileNetwork(n *node, recv eval, args []eval) (eval, error)
 			case q.k != kCIDR:
 				return q
 			}
-			return boolVal(p.ipn.Overlaps(q.ipn) && p.ipn.Bits() <= q.ipn.Bits())
+			pp, qp := p.prefix(), q.prefix()
+			return boolVal(pp.Overlaps(qp) && pp.Bits() <= qp.Bits())
 		}, nil
 	case "ip", "masked", "prefixLength", "isMask":
 		f := map[string]func(netip.Prefix) value{
@@ -117,7 +146,7 @@ func (c *compiler) compileNetwork(n *node, recv eval, args []eval) (eval, error)
 			if p.k != kCIDR {
 				return p
 			}
-			return f(p.ipn)
+			return f(p.prefix())
 		}, nil
 	}
 	f := map[string]func(netip.Addr) value{
@@ -137,12 +166,35 @@ func (c *compiler) compileNetwork(n *node, recv eval, args []eval) (eval, error)
 		v := recv(r)
 		switch v.k {
 		case kIP:
-			return f(v.ipn.Addr())
+			return f(v.prefix().Addr())
 		case kError:
 			return v
 		}
 		return errNoSuchOverload
 	}, nil
+}
+
+// containsIP is p.containsIP(a), a an ip or a string.
+func containsIP(p netip.Prefix, a value) value {
+	switch a.k {
+	case kString:
+		addr, ok := parseIP(a.s)
+		if !ok {
+			return errBadIP
+		}
+		return boolVal(p.Contains(addr))
+	case kIP:
+		return boolVal(p.Contains(a.prefix().Addr()))
+	case kError:
+		return a
+	}
+	return errNoSuchOverload
+}
+
+// literal reports whether n is ip() or cidr() of a literal, which
+// compileNetworkGlobal converts once.
+func literal(n *node) bool {
+	return n.kind == nCall && n.target == nil && (n.name == "ip" || n.name == "cidr") && len(n.args) == 1 && n.args[0].kind == nLit
 }
 
 // cidrOf passes a cidr (or an error) through; anything else is no

@@ -1,7 +1,6 @@
 package policies
 
 import (
-	"net/netip"
 	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
@@ -25,8 +24,8 @@ const (
 	// from 0001-01-01 to 9999-12-31 (UTC), as in CEL.
 	kTimestamp
 	kDuration // i nanoseconds (a time.Duration, as cel-go has it)
-	kIP       // net: the address of ipn, of full length
-	kCIDR     // net: ipn, its host bits as written
+	kIP       // net: an address, its 128 bits in u (high) and i (low)
+	kCIDR     // net: an address as kIP, its host bits as written, and bits
 )
 
 var kindNames = [...]string{"error", "null_type", "bool", "int", "uint", "double", "string", "bytes", "list", "dyn", "map",
@@ -36,8 +35,14 @@ var kindNames = [...]string{"error", "null_type", "bool", "int", "uint", "double
 // the forms conditions use, built without allocating: strings share the
 // request's memory, claims stay as gjson results into the token payload.
 type value struct {
-	k    kind
-	b    bool
+	k kind
+	b bool // a bool; for kIP and kCIDR, an IPv4 address
+	// many marks a kList of every value of a header or query parameter
+	// (see multi.go); bits is the prefix length of a kCIDR (of a kIP,
+	// its address length). Both fit in the padding after k and b: the
+	// size of value is what each evaluation step copies.
+	many bool
+	bits int16
 	i    int64
 	u    uint64
 	d    float64
@@ -45,11 +50,6 @@ type value struct {
 	list []value
 	strs []string // a []string attribute (aud, scope) seen as a list
 	j    gjson.Result
-	ipn  netip.Prefix
-	// many, for a kList, is the list of every value of the header
-	// (i == 0) or query parameter (i == 1) named s, read in place from
-	// the request (see multi.go).
-	many *Request
 }
 
 func boolVal(b bool) value    { return value{k: kBool, b: b} }
@@ -95,7 +95,7 @@ func (v value) size() value {
 	case kBytes:
 		return value{k: kInt, i: int64(len(v.s))}
 	case kList:
-		if v.many != nil {
+		if v.many {
 			return value{k: kInt, i: int64(v.count())}
 		}
 		if v.strs != nil {
@@ -115,7 +115,7 @@ func (v value) size() value {
 // each calls f for each element of a list until f returns false.
 func (v value) each(f func(value) bool) {
 	switch {
-	case v.k == kList && v.many != nil:
+	case v.k == kList && v.many:
 		v.eachOf(f)
 	case v.k == kList && v.strs != nil:
 		for _, s := range v.strs {
@@ -214,7 +214,7 @@ func equal(a, b value) value {
 	case kTimestamp, kDuration:
 		return boolVal(a.i == b.i && a.u == b.u)
 	case kIP, kCIDR:
-		return boolVal(a.ipn == b.ipn)
+		return boolVal(a.b == b.b && a.bits == b.bits && a.u == b.u && a.i == b.i)
 	}
 	return boolVal(false)
 }
