@@ -393,6 +393,8 @@ func (c *checker) checkMacro(n *node) (typ, error) {
 	case rt.isDyn():
 	case rt.k == kList:
 		elem = *rt.elem
+	case rt.k == kMap:
+		return typ{}, &Error{Pos: n.pos, Msg: n.name + "() cannot range over the request's headers or parameters; test a name with \"x\" in request.headers"}
 	default:
 		return typ{}, &Error{Pos: n.pos, Msg: "expression of type " + rt.String() + " cannot be the range of " + n.name + "() (must be a list or a map)"}
 	}

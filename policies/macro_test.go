@@ -24,6 +24,9 @@ func TestMacroErrors(t *testing.T) {
 		{`request.method.all(c, true)`, `policy.rules[0].when (rule "r"): 1:16: expression of type string cannot be the range of all() (must be a list or a map)
  | request.method.all(c, true)
  | ...............^`},
+		{`request.headers.exists(h, h == "x")`, `policy.rules[0].when (rule "r"): 1:17: exists() cannot range over the request's headers or parameters; test a name with "x" in request.headers
+ | request.headers.exists(h, h == "x")
+ | ................^`},
 		{`user.scope.all(s, s)`, `policy.rules[0].when (rule "r"): 1:19: expected type bool but found string
  | user.scope.all(s, s)
  | ..................^`},
