@@ -297,6 +297,38 @@ func celEnv(t testing.TB) *cel.Env {
 	return env
 }
 
+// refusedAtLoad are expressions cel-go compiles but can only fail to
+// evaluate: a literal that is not a valid timestamp, duration or int.
+// Palisade refuses them when the policy loads, so a rule never carries a
+// condition that can only fail; it never gives them another meaning.
+var refusedAtLoad = []string{
+	`timestamp("2026-01-01T00:00:00.5z") > timestamp(1767225600)`, `timestamp("2026-01-01") < now`, `timestamp("2026-02-30T00:00:00Z") < now`,
+	`timestamp("2026-01-01T00:00:00,5Z") < now`, `timestamp("2026-01-01T00:00:00+24:00") < now`, `timestamp("0000-12-31T00:00:00Z") < now`,
+	`timestamp(253402300800) > now`, `timestamp(-62135596801) < now`, `duration("1d") > duration("0")`, `duration("3000000h") > duration("0")`,
+	`int(" 42") == 42`, `int(18446744073709551615u) == 1`, `int(9.3e18) == 1`, `int(-9.3e18) == 1`,
+}
+
+func TestRefusedAtLoad(t *testing.T) {
+	env := celEnv(t)
+	for _, src := range refusedAtLoad {
+		ast, iss := env.Compile(src)
+		if iss.Err() != nil {
+			t.Errorf("%s: cel-go refuses it too: belongs in celRefused", src)
+			continue
+		}
+		prg, err := env.Program(ast)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out, _, err := prg.Eval(celActivation(fixture())); err == nil {
+			t.Errorf("%s: cel-go evaluates it to %v: the table is wrong", src, out)
+		}
+		if _, err := compileExpr(src); err == nil {
+			t.Errorf("%s: Palisade compiles it", src)
+		}
+	}
+}
+
 func TestRefusedLikeCEL(t *testing.T) {
 	env := celEnv(t)
 	for _, src := range celRefused {
