@@ -262,6 +262,13 @@ func (g *exprGen) typed(t gType, depth int) string {
 			func() string { return "int(" + g.expr(pick(g.r, gTimestamp, gDuration, gString, gDouble), d) + ")" },
 			func() string { return g.typed(gIP, d) + ".family()" },
 			func() string { return g.typed(gCIDR, d) + ".prefixLength()" },
+			func() string {
+				return g.typed(gTimestamp, d) + "." + pick(g.r, "getFullYear", "getMonth", "getDayOfYear", "getDate", "getDayOfMonth",
+					"getDayOfWeek", "getHours", "getMinutes", "getSeconds", "getMilliseconds") + "()"
+			},
+			func() string {
+				return g.typed(gDuration, d) + "." + pick(g.r, "getHours", "getMinutes", "getSeconds", "getMilliseconds") + "()"
+			},
 			func() string { return g.cond(gInt, d) },
 		)()
 	case gString:

@@ -551,6 +551,9 @@ func (c *compiler) compileCall(n *node) (eval, error) {
 		}, nil
 	case "timestamp", "duration", "int":
 		return c.compileConversion(n, recv, args)
+	case "getHours", "getMinutes", "getSeconds", "getMilliseconds", "getFullYear", "getMonth", "getDayOfYear", "getDate",
+		"getDayOfMonth", "getDayOfWeek":
+		return compileAccessor(n, recv, args)
 	case "ip", "cidr", "isIP", "isCIDR", "ip.isCanonical", "family", "isLoopback", "isGlobalUnicast", "isLinkLocalMulticast",
 		"isLinkLocalUnicast", "isUnspecified", "containsIP", "containsCIDR", "masked", "prefixLength", "isMask":
 		return c.compileNetwork(n, recv, args)

@@ -27,7 +27,10 @@
 // order (multi.go). Time (time.go): now (Request.Now), timestamp(string
 // RFC 3339 | int Unix seconds), duration(string), int(x), comparisons,
 // timestamp ± duration, duration ± duration, timestamp - timestamp, with
-// CEL's range and overflow errors. Networks (network.go), named and meant
+// CEL's range and overflow errors, and the accessors getFullYear,
+// getMonth, getDayOfYear, getDate, getDayOfMonth, getDayOfWeek,
+// getHours, getMinutes, getSeconds, getMilliseconds in UTC (the last
+// four on durations too). Networks (network.go), named and meant
 // as in the Kubernetes CEL library: ip(), cidr(), isIP(), isCIDR(),
 // ip.isCanonical(), family(), isLoopback(), isGlobalUnicast(),
 // isLinkLocalMulticast(), isLinkLocalUnicast(), isUnspecified(),
@@ -38,7 +41,7 @@
 // that cannot convert (cel-go fails each evaluation; Palisade refuses the
 // policy); + and - unless an operand is a timestamp or duration by its
 // static type; a macro variable named like an attribute root (user,
-// request...). Not yet: the map and filter macros, timestamp and duration
-// accessors (getHours...), arithmetic on numbers, uint(), double(),
-// string(), type(): using them is a compile error naming the construct.
+// request...). Not yet: the map and filter macros, accessors with a time
+// zone argument, arithmetic on numbers, uint(), double(), string(),
+// type(): using them is a compile error naming the construct.
 package policies

@@ -36,6 +36,10 @@ func overloadsOf(name string) []overload {
 		return []overload{global(tyTimestamp, kString), global(tyTimestamp, kInt), global(tyTimestamp, kTimestamp)}
 	case "duration":
 		return []overload{global(tyDuration, kString), global(tyDuration, kDuration)}
+	case "getHours", "getMinutes", "getSeconds", "getMilliseconds":
+		return []overload{member(tyInt, kTimestamp), member(tyInt, kDuration)}
+	case "getFullYear", "getMonth", "getDayOfYear", "getDate", "getDayOfMonth", "getDayOfWeek":
+		return []overload{member(tyInt, kTimestamp)}
 	case "ip":
 		return []overload{global(tyIP, kString), member(tyIP, kCIDR)}
 	case "cidr":

@@ -269,3 +269,48 @@ func (c *compiler) compileConversion(n *node, recv eval, args []eval) (eval, err
 	x := args[0]
 	return func(r *Request) value { return conv(x(r)) }, nil
 }
+
+// compileAccessor compiles the accessors of a timestamp (in UTC: the
+// forms with a time zone argument are not supported) and of a duration
+// (whole hours, minutes, seconds or milliseconds, as cel-go has them).
+func compileAccessor(n *node, recv eval, args []eval) (eval, error) {
+	if recv == nil || len(args) != 0 {
+		return nil, &Error{Pos: n.pos, Msg: n.name + "() is a method without arguments (UTC only): t." + n.name + "()"}
+	}
+	var ts func(time.Time) int
+	var dur func(time.Duration) int64
+	switch n.name {
+	case "getHours":
+		ts, dur = time.Time.Hour, func(d time.Duration) int64 { return int64(d.Hours()) }
+	case "getMinutes":
+		ts, dur = time.Time.Minute, func(d time.Duration) int64 { return int64(d.Minutes()) }
+	case "getSeconds":
+		ts, dur = time.Time.Second, func(d time.Duration) int64 { return int64(d.Seconds()) }
+	case "getMilliseconds":
+		ts, dur = func(t time.Time) int { return t.Nanosecond() / 1e6 }, time.Duration.Milliseconds
+	case "getFullYear":
+		ts = time.Time.Year
+	case "getMonth":
+		ts = func(t time.Time) int { return int(t.Month()) - 1 }
+	case "getDayOfYear":
+		ts = func(t time.Time) int { return t.YearDay() - 1 }
+	case "getDate":
+		ts = time.Time.Day
+	case "getDayOfMonth":
+		ts = func(t time.Time) int { return t.Day() - 1 }
+	case "getDayOfWeek":
+		ts = func(t time.Time) int { return int(t.Weekday()) }
+	}
+	return func(r *Request) value {
+		v := recv(r)
+		switch {
+		case v.k == kTimestamp:
+			return value{k: kInt, i: int64(ts(time.Unix(v.i, int64(v.u)).UTC()))}
+		case v.k == kDuration && dur != nil:
+			return value{k: kInt, i: dur(time.Duration(v.i))}
+		case v.k == kError:
+			return v
+		}
+		return errNoSuchOverload
+	}, nil
+}
