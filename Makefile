@@ -55,9 +55,15 @@ check:
 	$(GO) mod tidy
 	git diff --exit-code -- go.mod go.sum
 
-# Every benchmark, allocations reported, alternatives side by side.
+# Every benchmark of both modules, allocations reported (integration/bench/, a module of its own, holds OPA, cedar-go and
+# cel-go deciding the seed policy, after a test that they decide as Palisade does), then one table of Palisade
+# against the alternatives measured in this run (integration/bench/cmd/benchtable); the raw output stays in .cache/bench.txt.
 bench: plugin
-	PALISADE_WASM=$(CURDIR)/$(WASM) $(GO) test -run '^$$' -bench . -benchmem ./...
+	@mkdir -p .cache
+	PALISADE_WASM=$(CURDIR)/$(WASM) $(GO) test -run '^$$' -bench . -benchmem ./... 2>&1 | tee .cache/bench.txt
+	cd integration/bench && $(GO) vet ./... && $(GO) test -bench . -benchmem ./... 2>&1 | tee -a ../../.cache/bench.txt
+	@echo; echo "make bench, $$(date -u +%Y-%m-%d), $$($(GO) version | cut -d' ' -f3-), $$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $$(nproc) cores"; echo
+	cd integration/bench && $(GO) run ./cmd/benchtable ../../.cache/bench.txt
 
 # Every fuzz target for FUZZTIME each (default 30s); corpora live in testdata/fuzz.
 fuzz:

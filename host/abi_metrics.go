@@ -94,6 +94,12 @@ func (r *Metrics) HistogramCount(name string) (uint64, bool) {
 // it on export, with no "envoy_" prefix, every character outside
 // [a-zA-Z0-9_] turned into '_'; a name that is empty or starts with a
 // digit is not exported.
+//
+// Tags are taken out of the name as Envoy's tag extractors take them out
+// with the regexes Istio configures for its own metrics and for each name
+// in extraStatTags, "(NAME=\.=(.*?);\.;)": a metric defined as
+// "decision=.=deny;.;reason=.=expired;.;palisade_decisions_total" is
+// written as palisade_decisions_total{decision="deny",reason="expired"}.
 func (r *Metrics) WritePrometheus(w io.Writer) error {
 	r.mu.Lock()
 	ms := make([]metric, len(r.list))
@@ -101,30 +107,108 @@ func (r *Metrics) WritePrometheus(w io.Writer) error {
 		ms[i] = *m
 	}
 	r.mu.Unlock()
-	sort.Slice(ms, func(i, j int) bool { return ms[i].name < ms[j].name })
-	var b strings.Builder
+	type series struct {
+		name, labels string
+		m            metric
+	}
+	ss := make([]series, 0, len(ms))
 	for _, m := range ms {
-		n := promName(m.name)
+		base, tags := splitTags(m.name)
+		n := promName(base)
 		if n == "" || n[0] >= '0' && n[0] <= '9' {
 			continue
 		}
+		ss = append(ss, series{n, promLabels(tags), m})
+	}
+	// One family's series together, under one TYPE line.
+	sort.Slice(ss, func(i, j int) bool {
+		if ss[i].name != ss[j].name {
+			return ss[i].name < ss[j].name
+		}
+		return ss[i].labels < ss[j].labels
+	})
+	var b strings.Builder
+	for i, s := range ss {
+		n, m := s.name, s.m
+		if i == 0 || ss[i-1].name != n {
+			fmt.Fprintf(&b, "# TYPE %s %s\n", n, map[MetricType]string{Counter: "counter", Gauge: "gauge", Histogram: "histogram"}[m.typ])
+		}
 		switch m.typ {
-		case Counter:
-			fmt.Fprintf(&b, "# TYPE %s counter\n%s %d\n", n, n, m.value)
-		case Gauge:
-			fmt.Fprintf(&b, "# TYPE %s gauge\n%s %d\n", n, n, m.value)
+		case Counter, Gauge:
+			fmt.Fprintf(&b, "%s%s %d\n", n, braces(s.labels), m.value)
 		case Histogram:
-			fmt.Fprintf(&b, "# TYPE %s histogram\n", n)
+			sep := ""
+			if s.labels != "" {
+				sep = ","
+			}
 			cum := uint64(0)
 			for i, ub := range histogramBounds {
 				cum += m.buckets[i]
-				fmt.Fprintf(&b, "%s_bucket{le=\"%g\"} %d\n", n, ub, cum)
+				fmt.Fprintf(&b, "%s_bucket{%s%sle=\"%g\"} %d\n", n, s.labels, sep, ub, cum)
 			}
-			fmt.Fprintf(&b, "%s_bucket{le=\"+Inf\"} %d\n%s_sum %d\n%s_count %d\n", n, m.count, n, m.sum, n, m.count)
+			fmt.Fprintf(&b, "%s_bucket{%s%sle=\"+Inf\"} %d\n%s_sum%s %d\n%s_count%s %d\n", n, s.labels, sep, m.count,
+				n, braces(s.labels), m.sum, n, braces(s.labels), m.count)
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// splitTags takes "NAME=.=VALUE;.;" segments out of a metric name,
+// wherever they are, and returns what is left and the tags in order. A
+// tag name must be a Prometheus label name; anything else stays in the
+// name.
+func splitTags(s string) (string, [][2]string) {
+	var tags [][2]string
+	var rest strings.Builder
+	for len(s) > 0 {
+		i := strings.Index(s, "=.=")
+		if i < 0 {
+			break
+		}
+		// The tag name is the longest run of label characters before "=.=".
+		j := i
+		for j > 0 && isLabelChar(s[j-1]) {
+			j--
+		}
+		end := strings.Index(s[i+3:], ";.;")
+		if j == i || end < 0 || s[j] >= '0' && s[j] <= '9' {
+			rest.WriteString(s[:i+3])
+			s = s[i+3:]
+			continue
+		}
+		rest.WriteString(s[:j])
+		tags = append(tags, [2]string{s[j:i], s[i+3 : i+3+end]})
+		s = s[i+3+end+3:]
+	}
+	rest.WriteString(s)
+	return rest.String(), tags
+}
+
+func isLabelChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}
+
+// promLabels renders tags as Prometheus labels, values escaped.
+func promLabels(tags [][2]string) string {
+	var b strings.Builder
+	for i, t := range tags {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(t[0])
+		b.WriteString(`="`)
+		b.WriteString(strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(t[1]))
+		b.WriteByte('"')
+	}
+	return b.String()
+}
+
+func braces(labels string) string {
+	if labels == "" {
+		return ""
+	}
+	return "{" + labels + "}"
 }
 
 func promName(s string) string {

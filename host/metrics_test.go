@@ -86,3 +86,52 @@ func TestWritePrometheus(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
 }
+
+// TestWritePrometheusTags: tags written into metric names the way Istio's
+// stats tag regexes extract them become labels, one TYPE line per family,
+// series sorted; a malformed tag stays part of the name.
+func TestWritePrometheusTags(t *testing.T) {
+	m := NewMetrics()
+	for _, d := range []struct {
+		typ   MetricType
+		name  string
+		value int64
+	}{
+		{Counter, "decision=.=deny;.;reason=.=expired;.;palisade_decisions_total", 2},
+		{Counter, "decision=.=allow;.;reason=.=none;.;palisade_decisions_total", 5},
+		{Counter, "palisade_decisions_total", 1},
+		{Counter, `reason=.=say "hi"\;.;palisade_odd_total`, 1},
+		{Counter, "=.=x;.;palisade_noname_total", 1}, // no tag name: left in the name
+		{Counter, "9=.=x;.;palisade_digit_total", 1}, // a label cannot start with a digit
+		{Counter, "a=.=unterminated_total", 1},       // no ";.;": not a tag
+		{Histogram, "provider=.=idp;.;palisade_fetch_ms", 0},
+	} {
+		id, _ := m.define(d.typ, d.name)
+		m.get(id).value = d.value
+	}
+	var b strings.Builder
+	if err := m.WritePrometheus(&b); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	for _, want := range []string{
+		"# TYPE palisade_decisions_total counter\npalisade_decisions_total 1\n" +
+			`palisade_decisions_total{decision="allow",reason="none"} 5` + "\n" +
+			`palisade_decisions_total{decision="deny",reason="expired"} 2` + "\n",
+		`palisade_odd_total{reason="say \"hi\"\\"} 1`,
+		"___x___palisade_noname_total 1",
+		"a___unterminated_total 1",
+		`palisade_fetch_ms_bucket{provider="idp",le="+Inf"} 0`,
+		`palisade_fetch_ms_count{provider="idp"} 0`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks\n%s\ngot\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "digit") {
+		t.Error("a name left starting with a digit was exported")
+	}
+	if n := strings.Count(got, "# TYPE palisade_decisions_total "); n != 1 {
+		t.Errorf("%d TYPE lines for one family", n)
+	}
+}

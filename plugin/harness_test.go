@@ -1,7 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -39,14 +43,35 @@ type pluginHost interface {
 }
 
 func forEachHost(t *testing.T, cfg string, f func(t *testing.T, h pluginHost)) {
-	t.Run("go", func(t *testing.T) { f(t, newGoHost(t, cfg)) })
-	t.Run("wasm", func(t *testing.T) { f(t, newWasmHost(t, cfg)) })
+	forEachHostWithClusters(t, cfg, func(*testing.T) map[string]string { return nil }, f)
+}
+
+// forEachHostWithClusters is forEachHost with upstream clusters for the
+// plugin's http calls, made for each host before the plugin starts:
+// cluster name to base URL ("http://127.0.0.1:9000"). The wasm host calls
+// them itself; under proxytest the harness answers each call by making it
+// (see goHost.pump).
+func forEachHostWithClusters(t *testing.T, cfg string, clusters func(t *testing.T) map[string]string, f func(t *testing.T, h pluginHost)) {
+	t.Run("go", func(t *testing.T) {
+		cl := clusters(t)
+		g := newGoHost(t, cfg)
+		g.clusters = cl
+		f(t, g)
+	})
+	t.Run("wasm", func(t *testing.T) { f(t, newWasmHostWithClusters(t, cfg, clusters(t))) })
 }
 
 // goHost drives the plugin code natively through proxytest.
 type goHost struct {
 	emu   proxytest.HostEmulator
 	start bool
+
+	// clusters, when set, are where pump sends the plugin's http calls;
+	// contexts are the contexts that may have made calls, answered how
+	// many of each were answered.
+	clusters map[string]string
+	contexts []uint32
+	answered map[uint32]int
 }
 
 // proxytest keeps global state: one emulator at a time.
@@ -77,8 +102,13 @@ func (g *goHost) request(t *testing.T, headers [][2]string, props map[string][]b
 		}
 	}
 	id := g.emu.InitializeHttpContext()
+	g.contexts = append(g.contexts, id)
 	action := g.emu.CallOnRequestHeaders(id, headers, true)
 	defer g.emu.CompleteHttpContext(id)
+	if action == types.ActionPause && g.clusters != nil {
+		g.pump(t)
+		action = g.emu.GetCurrentHttpStreamAction(id)
+	}
 	if lr := g.emu.GetSentLocalResponse(id); lr != nil {
 		return outcome{action: "respond", status: int(lr.StatusCode), body: string(lr.Data), headers: lr.Headers}
 	}
@@ -86,6 +116,61 @@ func (g *goHost) request(t *testing.T, headers [][2]string, props map[string][]b
 		t.Fatalf("plugin paused without answering")
 	}
 	return outcome{action: "continue", headers: g.emu.GetCurrentRequestHeaders(id)}
+}
+
+// pump makes the plugin's pending http calls to g.clusters and delivers
+// the answers, until no call is pending. proxytest only records calls, by
+// the context active when they were made; the plugin makes one call at a
+// time per key set, so each is answered in the order made.
+func (g *goHost) pump(t *testing.T) {
+	if g.answered == nil {
+		g.answered = map[uint32]int{}
+	}
+	for more := true; more; {
+		more = false
+		for _, ctx := range append([]uint32{proxytest.PluginContextID}, g.contexts...) {
+			calls := g.emu.GetCalloutAttributesFromContext(ctx)
+			for g.answered[ctx] < len(calls) {
+				c := calls[g.answered[ctx]]
+				g.answered[ctx]++
+				more = true
+				headers, body := g.call(t, c)
+				g.emu.CallOnHttpCallResponse(c.CalloutID, headers, nil, body)
+			}
+		}
+	}
+}
+
+// call makes one recorded http call; a failure is an answer without
+// headers, as a host reports a failed call.
+func (g *goHost) call(t *testing.T, c proxytest.HttpCalloutAttribute) ([][2]string, []byte) {
+	base, ok := g.clusters[c.Upstream]
+	if !ok {
+		t.Fatalf("http call to unknown cluster %q", c.Upstream)
+	}
+	var method, path, authority string
+	for _, kv := range c.Headers {
+		switch kv[0] {
+		case ":method":
+			method = kv[1]
+		case ":path":
+			path = kv[1]
+		case ":authority":
+			authority = kv[1]
+		}
+	}
+	req, err := http.NewRequest(method, base+path, bytes.NewReader(c.Body))
+	if err != nil {
+		return nil, nil
+	}
+	req.Host = authority
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, nil
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return [][2]string{{":status", strconv.Itoa(resp.StatusCode)}}, body
 }
 
 func (g *goHost) counter(t *testing.T, name string) int64 {
@@ -120,6 +205,14 @@ type wasmHost struct {
 }
 
 func newWasmHost(t *testing.T, cfg string) *wasmHost {
+	return newWasmHostWithClusters(t, cfg, nil)
+}
+
+func newWasmHostWithClusters(t *testing.T, cfg string, clusters map[string]string) *wasmHost {
+	hc := map[string]host.Cluster{}
+	for name, base := range clusters {
+		hc[name] = host.Cluster{Endpoint: base}
+	}
 	mod, _, err := hosttest.Module()
 	if err != nil {
 		t.Fatalf("load palisade.wasm: %v", err)
@@ -128,6 +221,7 @@ func newWasmHost(t *testing.T, cfg string) *wasmHost {
 	vm, err := mod.NewVM(context.Background(), host.VMConfig{
 		PluginName:          "palisade",
 		PluginConfiguration: []byte(cfg),
+		Clusters:            hc,
 		Metrics:             w.metrics,
 		LogLevel:            host.LogTrace,
 		Log: func(l host.LogLevel, msg string) {

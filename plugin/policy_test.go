@@ -127,3 +127,63 @@ func TestTraceHeader(t *testing.T) {
 		}
 	})
 }
+
+// TestRuleModeAudit: a deny rule being rolled out in audit mode denies
+// nothing, and each request it would have decided says so in the
+// decision log and the metrics, in both hosts; an allow rule in audit
+// mode likewise allows nothing.
+func TestRuleModeAudit(t *testing.T) {
+	cfg := `{"decision_log":true,"policy":{"default":"deny","rules":[
+		{"name":"orders","action":"allow","match":{"paths":["/orders/**"]}},
+		{"name":"no-bulk-export","action":"deny","mode":"audit","match":{"paths":["/orders/export"]}},
+		{"name":"open-status","action":"allow","mode":"audit","match":{"paths":["/status"]}},
+		{"name":"no-archive","action":"deny","mode":"audit","match":{"paths":["/orders/archive/**"]},"when":"request.headers[\"x-year\"] < '2020'"}]}}`
+	tests := []struct {
+		path   string
+		status int
+		log    map[string]any // fields of the decision log line; absent fields marked nil
+	}{
+		{"/orders/export", 0, map[string]any{"decision": "allow", "rule": "orders", "audit_rule": "no-bulk-export", "audit_decision": "deny", "audit_reason": nil}},
+		{"/orders/7", 0, map[string]any{"decision": "allow", "rule": "orders", "audit_rule": nil, "audit_decision": nil}},
+		{"/status", 403, map[string]any{"decision": "deny", "rule": nil, "audit_rule": "open-status", "audit_decision": "allow"}},
+		{"/orders/archive/1", 0, map[string]any{"decision": "allow", "audit_rule": "no-archive", "audit_decision": "deny", "audit_reason": "condition_error"}},
+	}
+	forEachHost(t, cfg, func(t *testing.T, h pluginHost) {
+		for _, tc := range tests {
+			if got := h.request(t, req(tc.path), nil); got.status != tc.status {
+				t.Fatalf("%s: %d %s, want %d", tc.path, got.status, got.body, tc.status)
+			}
+		}
+		var lines []map[string]any
+		for _, l := range h.logs("info") {
+			if strings.HasPrefix(l, `{"request_id"`) {
+				var m map[string]any
+				if err := json.Unmarshal([]byte(l), &m); err != nil {
+					t.Fatalf("not JSON: %s", l)
+				}
+				lines = append(lines, m)
+			}
+		}
+		if len(lines) != len(tests) {
+			t.Fatalf("%d decision lines, want %d", len(lines), len(tests))
+		}
+		for i, tc := range tests {
+			for k, v := range tc.log {
+				if lines[i][k] != v {
+					t.Errorf("%s: %s = %#v, want %#v (%v)", tc.path, k, lines[i][k], v, lines[i])
+				}
+			}
+		}
+		for name, want := range map[string]int64{
+			"palisade_audit_mode_decided_total":     3,
+			"palisade_audit_mode_would_deny_total":  2,
+			"palisade_audit_mode_would_allow_total": 1,
+			"palisade_denied_total":                 1,
+			"palisade_audit_rules_matched_total":    0,
+		} {
+			if n := h.counter(t, name); n != want {
+				t.Errorf("%s = %d, want %d", name, n, want)
+			}
+		}
+	})
+}

@@ -64,7 +64,9 @@ func TestUser(t *testing.T) {
 			want: want{action: "respond", status: 401, reason: "wrong_audience"}},
 		{name: "unknown issuer", cfg: cfg, headers: req("/orders", bearer(idp.Token(t, map[string]any{"iss": "https://evil.example", "sub": "alice", "aud": "orders", "exp": now + 600}))),
 			want: want{action: "respond", status: 401, reason: "wrong_issuer"}},
-		{name: "signed by another key", cfg: cfg, headers: req("/orders", bearer(other.Token(t, map[string]any{"sub": "alice", "aud": "orders", "exp": now + 600}))),
+		{name: "signed by another key under a known kid", cfg: cfg, headers: req("/orders", bearer(other.Token(t, map[string]any{"sub": "alice", "aud": "orders", "exp": now + 600}))),
+			want: want{action: "respond", status: 401, reason: "key_mismatch"}},
+		{name: "unknown kid", cfg: cfg, headers: req("/orders", bearer(hosttest.NewIssuer(t, "https://idp.example", "k9", "p256.pem").Token(t, map[string]any{"sub": "alice", "aud": "orders", "exp": now + 600}))),
 			want: want{action: "respond", status: 401, reason: "unknown_kid"}},
 		{name: "garbage token", cfg: cfg, headers: req("/orders", bearer("not.a.token")),
 			want: want{action: "respond", status: 401, reason: "token_malformed"}},
@@ -206,4 +208,75 @@ func TestCertificateBoundTokens(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestContextReuseLeaksNothing: palisade.wasm reuses a stream's context
+// for a later stream once the host deleted it. Requests alternating
+// between users, a service certificate, a missing token (when not
+// required) and a bad path on one VM must each see only their own
+// identity: nothing of an earlier request survives into a later one.
+func TestContextReuseLeaksNothing(t *testing.T) {
+	idp := hosttest.NewIssuer(t, "https://idp.example", "k1", "p256.pem")
+	now := time.Now().Unix()
+	alice := idp.Token(t, map[string]any{"sub": "alice", "aud": "orders", "exp": now + 600, "email": "alice@example.com"})
+	bob := idp.Token(t, map[string]any{"sub": "bob", "aud": "orders", "exp": now + 600})
+	cfg := userConfig(t, idp, `,"require_user":false`)
+	forEachHost(t, cfg, func(t *testing.T, h pluginHost) {
+		for round := range 50 {
+			got := h.request(t, req("/orders", bearer(alice)), nil)
+			if got.action != "continue" || hv(got.headers, "x-palisade-user") != "alice" || hv(got.headers, "x-user-email") != "alice@example.com" {
+				t.Fatalf("round %d alice: %+v", round, got)
+			}
+			got = h.request(t, req("/orders"), nil)
+			if got.action != "continue" || hv(got.headers, "x-palisade-user") != "" || hv(got.headers, "x-user-email") != "" {
+				t.Fatalf("round %d anonymous request carries an identity: %+v", round, got)
+			}
+			got = h.request(t, req("/a%2Fb", bearer(alice)), nil)
+			if got.action != "respond" || got.status != 400 {
+				t.Fatalf("round %d bad path: %+v", round, got)
+			}
+			got = h.request(t, req("/orders", bearer(bob)), nil)
+			if got.action != "continue" || hv(got.headers, "x-palisade-user") != "bob" || hv(got.headers, "x-user-email") != "" {
+				t.Fatalf("round %d bob: %+v", round, got)
+			}
+		}
+	})
+}
+
+func hv(h [][2]string, name string) string {
+	v, _ := header(h, name)
+	return v
+}
+
+// TestTaggedMetrics: each request's outcome is counted by decision and
+// reason, token failures by provider and reason, token cache lookups by
+// result, configuration loads by result, with the tags in the metric name
+// as Istio's stats tag regexes take them out.
+func TestTaggedMetrics(t *testing.T) {
+	idp := hosttest.NewIssuer(t, "https://idp.example", "k1", "p256.pem")
+	now := time.Now().Unix()
+	good := idp.Token(t, map[string]any{"sub": "alice", "aud": "orders", "exp": now + 600})
+	expired := idp.Token(t, map[string]any{"sub": "alice", "aud": "orders", "exp": now - 600})
+	forEachHost(t, userConfig(t, idp, ""), func(t *testing.T, h pluginHost) {
+		h.request(t, req("/orders", bearer(good)), nil)
+		h.request(t, req("/orders", bearer(good)), nil)
+		h.request(t, req("/orders", bearer(expired)), nil)
+		h.request(t, req("/orders"), nil)
+		h.request(t, req("/a%2Fb"), nil)
+		for name, want := range map[string]int64{
+			"decision=.=allow;.;reason=.=none;.;palisade_decisions_total":              2,
+			"decision=.=deny;.;reason=.=expired;.;palisade_decisions_total":            1,
+			"decision=.=deny;.;reason=.=token_missing;.;palisade_decisions_total":      1,
+			"decision=.=deny;.;reason=.=path_encoded_slash;.;palisade_decisions_total": 1,
+			"provider=.=idp;.;reason=.=expired;.;palisade_token_failures_total":        1,
+			"provider=.=none;.;reason=.=token_missing;.;palisade_token_failures_total": 1,
+			"result=.=miss;.;palisade_token_cache_total":                               2,
+			"result=.=hit;.;palisade_token_cache_total":                                1,
+			"result=.=accepted;.;palisade_config_loads_total":                          1,
+		} {
+			if got := h.counter(t, name); got != want {
+				t.Errorf("%s = %d, want %d", name, got, want)
+			}
+		}
+	})
 }

@@ -45,7 +45,7 @@ func TestDifferential(t *testing.T) {
 	reqs := make([]*Request, diffRequests)
 	acts := make([]map[string]any, diffRequests)
 	for i := range reqs {
-		reqs[i] = randomRequest(rng)
+		reqs[i] = celRandomRequest(rng)
 		acts[i] = celActivation(reqs[i])
 	}
 	skipped, failures := 0, 0
@@ -136,16 +136,16 @@ func describeRequest(r *Request) string {
 		r.Headers, r.Query, r.SourceIP, r.Now, r.params[:r.nparam], r.User.Subject, r.User.Claims, r.User.Scope)
 }
 
-// pick returns one of xs.
-func pick[T any](r *rand.Rand, xs ...T) T { return xs[r.IntN(len(xs))] }
+// choose returns one of xs.
+func choose[T any](r *rand.Rand, xs ...T) T { return xs[r.IntN(len(xs))] }
 
-// randomRequest is a request whose every attribute may be absent,
+// celRandomRequest is a request whose every attribute may be absent,
 // repeated or malformed.
-func randomRequest(r *rand.Rand) *Request {
+func celRandomRequest(r *rand.Rand) *Request {
 	req := &Request{
-		Method: pick(r, "GET", "POST", "get"), Path: pick(r, "/", "/orders/7", "/customers/alice/orders"),
-		Host: pick(r, "shop.example", ""), Scheme: "https",
-		SourceIP:   pick(r, "10.1.2.3", "192.168.0.9", "2001:db8::1", "::1", "127.0.0.1", "", "bogus", "::ffff:10.0.0.1", "0.0.0.0"),
+		Method: choose(r, "GET", "POST", "get"), Path: choose(r, "/", "/orders/7", "/customers/alice/orders"),
+		Host: choose(r, "shop.example", ""), Scheme: "https",
+		SourceIP:   choose(r, "10.1.2.3", "192.168.0.9", "2001:db8::1", "::1", "127.0.0.1", "", "bogus", "::ffff:10.0.0.1", "0.0.0.0"),
 		SourcePort: int64(r.IntN(65536)),
 	}
 	if r.IntN(8) > 0 {
@@ -153,19 +153,19 @@ func randomRequest(r *rand.Rand) *Request {
 	}
 	var hs [][2]string
 	for range r.IntN(5) {
-		hs = append(hs, [2]string{pick(r, "x-tenant", "x-forwarded-for", "user-agent"), pick(r, "acme", "10.0.0.1", "a", "")})
+		hs = append(hs, [2]string{choose(r, "x-tenant", "x-forwarded-for", "user-agent"), choose(r, "acme", "10.0.0.1", "a", "")})
 	}
 	req.Headers = hs
 	var qs []string
 	for range r.IntN(4) {
-		qs = append(qs, pick(r, "tag=a", "tag=b", "page=2", "debug", "page="))
+		qs = append(qs, choose(r, "tag=a", "tag=b", "page=2", "debug", "page="))
 	}
 	req.Query = strings.Join(qs, "&")
 	if r.IntN(2) == 0 {
-		req.params[0], req.nparam = [2]string{"customer", pick(r, "alice", "bob")}, 1
+		req.params[0], req.nparam = [2]string{"customer", choose(r, "alice", "bob")}, 1
 	}
-	req.User = randomPrincipal(r)
-	req.Thing = randomPrincipal(r)
+	req.User = celRandomPrincipal(r)
+	req.Thing = celRandomPrincipal(r)
 	if r.IntN(2) == 0 {
 		req.Service = Service{Authenticated: true, ID: "spiffe://shop.example/ns/payments/sa/payments", TrustDomain: "shop.example",
 			Namespace: "payments", ServiceAccount: "payments"}
@@ -173,14 +173,14 @@ func randomRequest(r *rand.Rand) *Request {
 	return req
 }
 
-func randomPrincipal(r *rand.Rand) Principal {
+func celRandomPrincipal(r *rand.Rand) Principal {
 	if r.IntN(4) == 0 {
 		return Principal{}
 	}
 	claims := map[string]any{}
 	maybe := func(k string, vs ...any) {
 		if r.IntN(4) > 0 {
-			claims[k] = pick(r, vs...)
+			claims[k] = choose(r, vs...)
 		}
 	}
 	maybe("sub", "alice", "bob")
@@ -200,8 +200,8 @@ func randomPrincipal(r *rand.Rand) Principal {
 	b, _ := json.Marshal(claims)
 	sub, _ := claims["sub"].(string)
 	return Principal{Authenticated: true, Subject: sub, Issuer: "https://idp.example", Provider: "idp",
-		Audience: pick(r, []string{"orders"}, []string{}, []string{"orders", "billing"}),
-		Scope:    pick(r, []string{"orders:read", "orders:write"}, []string{}, []string{"billing:read"}), Claims: b}
+		Audience: choose(r, []string{"orders"}, []string{}, []string{"orders", "billing"}),
+		Scope:    choose(r, []string{"orders:read", "orders:write"}, []string{}, []string{"billing:read"}), Claims: b}
 }
 
 // gType is a type of the grammar.
@@ -256,59 +256,59 @@ func (g *exprGen) typed(t gType, depth int) string {
 	case gBool:
 		return g.boolean(d)
 	case gInt:
-		return pick(g.r,
+		return choose(g.r,
 			func() string { return g.leaf(gInt) },
-			func() string { return "size(" + g.expr(pick(g.r, gString, gStrings, gInts), d) + ")" },
-			func() string { return "int(" + g.expr(pick(g.r, gTimestamp, gDuration, gString, gDouble), d) + ")" },
+			func() string { return "size(" + g.expr(choose(g.r, gString, gStrings, gInts), d) + ")" },
+			func() string { return "int(" + g.expr(choose(g.r, gTimestamp, gDuration, gString, gDouble), d) + ")" },
 			func() string { return g.typed(gIP, d) + ".family()" },
 			func() string { return g.typed(gCIDR, d) + ".prefixLength()" },
 			func() string {
-				return g.typed(gTimestamp, d) + "." + pick(g.r, "getFullYear", "getMonth", "getDayOfYear", "getDate", "getDayOfMonth",
+				return g.typed(gTimestamp, d) + "." + choose(g.r, "getFullYear", "getMonth", "getDayOfYear", "getDate", "getDayOfMonth",
 					"getDayOfWeek", "getHours", "getMinutes", "getSeconds", "getMilliseconds") + "()"
 			},
 			func() string {
-				return g.typed(gDuration, d) + "." + pick(g.r, "getHours", "getMinutes", "getSeconds", "getMilliseconds") + "()"
+				return g.typed(gDuration, d) + "." + choose(g.r, "getHours", "getMinutes", "getSeconds", "getMilliseconds") + "()"
 			},
 			func() string { return g.cond(gInt, d) },
 		)()
 	case gString:
-		return pick(g.r,
+		return choose(g.r,
 			func() string { return g.leaf(gString) },
 			func() string { return g.expr(gString, d) + ".lowerAscii()" },
 			func() string { return g.cond(gString, d) },
-			func() string { return g.expr(gStrings, d) + "[" + pick(g.r, "0", "1") + "]" },
+			func() string { return g.expr(gStrings, d) + "[" + choose(g.r, "0", "1") + "]" },
 		)()
 	case gStrings:
-		return pick(g.r,
+		return choose(g.r,
 			func() string { return g.leaf(gStrings) },
 			func() string { return "[" + g.expr(gString, d) + ", " + g.expr(gString, d) + "]" },
 		)()
 	case gInts:
 		return "[" + g.expr(gInt, d) + ", " + g.expr(gInt, d) + "]"
 	case gTimestamp:
-		return pick(g.r,
+		return choose(g.r,
 			func() string { return g.leaf(gTimestamp) },
 			func() string {
-				return "(" + g.typed(gTimestamp, d) + pick(g.r, " + ", " - ") + g.typed(gDuration, d) + ")"
+				return "(" + g.typed(gTimestamp, d) + choose(g.r, " + ", " - ") + g.typed(gDuration, d) + ")"
 			},
 			func() string { return "(" + g.typed(gDuration, d) + " + " + g.typed(gTimestamp, d) + ")" },
 			func() string { return "timestamp(" + g.expr(gInt, d) + ")" },
 		)()
 	case gDuration:
-		return pick(g.r,
+		return choose(g.r,
 			func() string { return g.leaf(gDuration) },
 			func() string { return "(" + g.typed(gTimestamp, d) + " - " + g.typed(gTimestamp, d) + ")" },
 			func() string {
-				return "(" + g.typed(gDuration, d) + pick(g.r, " + ", " - ") + g.typed(gDuration, d) + ")"
+				return "(" + g.typed(gDuration, d) + choose(g.r, " + ", " - ") + g.typed(gDuration, d) + ")"
 			},
 		)()
 	case gIP:
-		return pick(g.r,
+		return choose(g.r,
 			func() string { return g.leaf(gIP) },
 			func() string { return g.typed(gCIDR, d) + ".ip()" },
 		)()
 	case gCIDR:
-		return pick(g.r,
+		return choose(g.r,
 			func() string { return g.leaf(gCIDR) },
 			func() string { return g.typed(gCIDR, d) + ".masked()" },
 		)()
@@ -334,40 +334,40 @@ func (g *exprGen) cond(t gType, d int) string {
 
 func (g *exprGen) boolean(d int) string {
 	cmp := func(t gType, ops ...string) string {
-		return "(" + g.expr(t, d) + " " + pick(g.r, ops...) + " " + g.expr(t, d) + ")"
+		return "(" + g.expr(t, d) + " " + choose(g.r, ops...) + " " + g.expr(t, d) + ")"
 	}
 	eq := []string{"==", "!="}
 	ord := []string{"==", "!=", "<", "<=", ">", ">="}
-	return pick(g.r,
+	return choose(g.r,
 		func() string { return "(" + g.expr(gBool, d) + " && " + g.expr(gBool, d) + ")" },
 		func() string { return "(" + g.expr(gBool, d) + " || " + g.expr(gBool, d) + ")" },
 		func() string { return "!" + g.typed(gBool, d) },
 		func() string { return g.cond(gBool, d) },
-		func() string { return cmp(pick(g.r, gInt, gString, gDouble, gTimestamp, gDuration), ord...) },
-		func() string { return cmp(pick(g.r, gBool, gStrings, gInts, gIP, gCIDR, gDyn), eq...) },
+		func() string { return cmp(choose(g.r, gInt, gString, gDouble, gTimestamp, gDuration), ord...) },
+		func() string { return cmp(choose(g.r, gBool, gStrings, gInts, gIP, gCIDR, gDyn), eq...) },
 		func() string { return "(" + g.expr(gString, d) + " in " + g.expr(gStrings, d) + ")" },
 		func() string { return "(" + g.expr(gInt, d) + " in " + g.expr(gInts, d) + ")" },
 		func() string {
-			return "(" + g.expr(gString, d) + " in " + pick(g.r, "request.headers", "request.query", "request.headerValues", "user.claims", "thing.claims.obj") + ")"
+			return "(" + g.expr(gString, d) + " in " + choose(g.r, "request.headers", "request.query", "request.headerValues", "user.claims", "thing.claims.obj") + ")"
 		},
 		func() string {
-			return g.expr(gString, d) + "." + pick(g.r, "startsWith", "endsWith", "contains") + "(" + g.expr(gString, d) + ")"
+			return g.expr(gString, d) + "." + choose(g.r, "startsWith", "endsWith", "contains") + "(" + g.expr(gString, d) + ")"
 		},
 		func() string { return g.expr(gString, d) + `.matches("^[a-z]+$")` },
 		func() string {
-			return "has(" + pick(g.r, "user.claims.tenant", "user.claims.obj.a", "user.claims.obj.a.b", "thing.claims.roles") + ")"
+			return "has(" + choose(g.r, "user.claims.tenant", "user.claims.obj.a", "user.claims.obj.a.b", "thing.claims.roles") + ")"
 		},
 		func() string { return g.macro(d) },
 		func() string { return g.macro(d) },
-		func() string { return g.typed(gCIDR, d) + ".containsIP(" + g.expr(pick(g.r, gIP, gString), d) + ")" },
+		func() string { return g.typed(gCIDR, d) + ".containsIP(" + g.expr(choose(g.r, gIP, gString), d) + ")" },
 		func() string {
-			return g.typed(gCIDR, d) + ".containsCIDR(" + g.expr(pick(g.r, gCIDR, gString), d) + ")"
+			return g.typed(gCIDR, d) + ".containsCIDR(" + g.expr(choose(g.r, gCIDR, gString), d) + ")"
 		},
 		func() string {
-			return g.typed(gIP, d) + "." + pick(g.r, "isLoopback", "isUnspecified", "isGlobalUnicast", "isLinkLocalUnicast", "isLinkLocalMulticast") + "()"
+			return g.typed(gIP, d) + "." + choose(g.r, "isLoopback", "isUnspecified", "isGlobalUnicast", "isLinkLocalUnicast", "isLinkLocalMulticast") + "()"
 		},
 		func() string { return g.typed(gCIDR, d) + ".isMask()" },
-		func() string { return pick(g.r, "isIP", "isCIDR", "ip.isCanonical") + "(" + g.expr(gString, d) + ")" },
+		func() string { return choose(g.r, "isIP", "isCIDR", "ip.isCanonical") + "(" + g.expr(gString, d) + ")" },
 	)()
 }
 
@@ -382,26 +382,26 @@ func (g *exprGen) macro(d int) string {
 	case 1:
 		rng, elem = g.typed(gInts, d), gInt
 	default:
-		rng = pick(g.r, "user.claims.perms", "user.claims.roles", "user.claims.obj", "thing.claims.perms", "user.claims.tenant", "user.claims.missing")
+		rng = choose(g.r, "user.claims.perms", "user.claims.roles", "user.claims.obj", "thing.claims.perms", "user.claims.tenant", "user.claims.missing")
 	}
-	name := pick(g.r, "x", "y", "p")
+	name := choose(g.r, "x", "y", "p")
 	g.scope = append(g.scope, gVar{name, elem})
 	body := g.expr(gBool, d)
 	g.scope = g.scope[:len(g.scope)-1]
-	return rng + "." + pick(g.r, "exists", "all", "exists_one") + "(" + name + ", " + body + ")"
+	return rng + "." + choose(g.r, "exists", "all", "exists_one") + "(" + name + ", " + body + ")"
 }
 
 // dyn is a claim, or a part of a dyn macro variable.
 func (g *exprGen) dyn(d int) string {
 	for i := len(g.scope) - 1; i >= 0; i-- {
 		if v := g.scope[i]; v.t == gDyn && g.n(2) == 0 && !g.shadowed(i) {
-			return v.name + pick(g.r, "", ".rsid", ".scopes", ".a", "[0]")
+			return v.name + choose(g.r, "", ".rsid", ".scopes", ".a", "[0]")
 		}
 	}
 	if d > 0 && g.n(4) == 0 {
 		return "(" + g.expr(gBool, d-1) + " ? " + g.dyn(d-1) + " : " + g.dyn(d-1) + ")"
 	}
-	return pick(g.r, "user.claims.tenant", "user.claims.level", "user.claims.exp", "user.claims.when", "user.claims.ttl",
+	return choose(g.r, "user.claims.tenant", "user.claims.level", "user.claims.exp", "user.claims.when", "user.claims.ttl",
 		"user.claims.net", "user.claims.flag", "user.claims.roles", "user.claims.obj", "user.claims.obj.a.b", "user.claims.perms",
 		"user.claims.missing", "user.claims.roles[0]", "thing.claims.tenant", "user.claims.perms[0].scopes")
 }
@@ -409,31 +409,31 @@ func (g *exprGen) dyn(d int) string {
 func (g *exprGen) leaf(t gType) string {
 	switch t {
 	case gBool:
-		return pick(g.r, "true", "false", "user.authenticated", "thing.authenticated", "service.authenticated")
+		return choose(g.r, "true", "false", "user.authenticated", "thing.authenticated", "service.authenticated")
 	case gInt:
-		return pick(g.r, "0", "1", "-1", "3", "1700000000", "9223372036854775807", "-9223372036854775808", "source.port",
+		return choose(g.r, "0", "1", "-1", "3", "1700000000", "9223372036854775807", "-9223372036854775808", "source.port",
 			"int(user.claims.level)", "int(user.claims.exp)")
 	case gDouble:
-		return pick(g.r, "2.5", "3.0", "-0.5", "1e19")
+		return choose(g.r, "2.5", "3.0", "-0.5", "1e19")
 	case gString:
-		return pick(g.r, `"acme"`, `"a"`, `""`, `"orders:read"`, `"10.1.2.3"`, `"10.0.0.0/8"`, `"x-tenant"`, `"tag"`, `"1h"`,
+		return choose(g.r, `"acme"`, `"a"`, `""`, `"orders:read"`, `"10.1.2.3"`, `"10.0.0.0/8"`, `"x-tenant"`, `"tag"`, `"1h"`,
 			`"2026-01-01T00:00:00Z"`, "request.method", "request.path", "request.host", `request.headers["x-tenant"]`,
 			`request.headers["x-forwarded-for"]`, `request.query["tag"]`, `request.query["debug"]`, "path.customer",
 			"source.ip", "user.sub", "user.iss", "thing.id", "service.id", "service.namespace")
 	case gStrings:
-		return pick(g.r, "user.scope", "user.aud", "thing.scope", `request.headerValues["x-forwarded-for"]`, `request.queryValues["tag"]`,
+		return choose(g.r, "user.scope", "user.aud", "thing.scope", `request.headerValues["x-forwarded-for"]`, `request.queryValues["tag"]`,
 			`["orders:read", "acme"]`)
 	case gInts:
-		return pick(g.r, "[1, 2, 3]", "[0]")
+		return choose(g.r, "[1, 2, 3]", "[0]")
 	case gTimestamp:
-		return pick(g.r, "now", `timestamp("2026-01-01T00:00:00Z")`, `timestamp("9999-12-31T23:59:59.999999999Z")`,
+		return choose(g.r, "now", `timestamp("2026-01-01T00:00:00Z")`, `timestamp("9999-12-31T23:59:59.999999999Z")`,
 			`timestamp("0001-01-01T00:00:00Z")`, "timestamp(1700000000)", "timestamp(int(user.claims.exp))", "timestamp(user.claims.when)")
 	case gDuration:
-		return pick(g.r, `duration("1h")`, `duration("-90m")`, `duration("2562047h")`, `duration("1ns")`, "duration(user.claims.ttl)")
+		return choose(g.r, `duration("1h")`, `duration("-90m")`, `duration("2562047h")`, `duration("1ns")`, "duration(user.claims.ttl)")
 	case gIP:
-		return pick(g.r, `ip("10.1.2.3")`, `ip("::1")`, "ip(source.ip)", "ip(user.claims.net)", `ip("0.0.0.0")`)
+		return choose(g.r, `ip("10.1.2.3")`, `ip("::1")`, "ip(source.ip)", "ip(user.claims.net)", `ip("0.0.0.0")`)
 	case gCIDR:
-		return pick(g.r, `cidr("10.0.0.0/8")`, `cidr("2001:db8::/32")`, `cidr("10.1.2.3/8")`, "cidr(user.claims.net)", `cidr("0.0.0.0/0")`)
+		return choose(g.r, `cidr("10.0.0.0/8")`, `cidr("2001:db8::/32")`, `cidr("10.1.2.3/8")`, "cidr(user.claims.net)", `cidr("0.0.0.0/0")`)
 	}
 	return g.dyn(0)
 }

@@ -44,4 +44,18 @@
 // request...). Not yet: the map and filter macros, accessors with a time
 // zone argument, arithmetic on numbers, uint(), double(), string(),
 // type(): using them is a compile error naming the construct.
+//
+// A document (policy.go) is a default, a combining algorithm
+// (deny-overrides, first-applicable, permit-overrides) and rules. Compile
+// checks it whole; every error names its JSON field and rule, and
+// errors inside a condition or path template give line, column and a
+// caret (testdata/errors holds one golden file per kind of mistake).
+// When it compiles, an index is built (index.go): a trie of the path
+// templates and sets of rules by method, host and route, so Decide
+// (decide.go) visits only the rules whose match can apply, in document
+// order, and skips those that can no longer change the outcome; with a
+// thousand rules a decision costs about what it does with a handful, and
+// allocates nothing. An allow or deny rule in mode audit is evaluated
+// but decides nothing: Decision.ShadowRule reports it when it would have
+// decided, had it been enforced.
 package policies

@@ -6,6 +6,7 @@ import "strings"
 type RuleTrace struct {
 	Name    string
 	Action  Action
+	Mode    Mode
 	Matched bool // methods, hosts and paths matched
 	// Condition is "true", "false", "error: <why>", or "" when the rule
 	// has none or did not match.
@@ -27,7 +28,7 @@ func (p *Policy) Explain(r *Request) ([]RuleTrace, Decision) {
 	out := make([]RuleTrace, len(p.Rules))
 	for i := range p.Rules {
 		rule := &p.Rules[i]
-		t := RuleTrace{Name: rule.Name, Action: rule.Action}
+		t := RuleTrace{Name: rule.Name, Action: rule.Action, Mode: rule.Mode}
 		saved := *rule
 		saved.when = nil
 		t.Matched, _ = saved.applies(r)
@@ -124,13 +125,17 @@ func (p *Policy) Warnings() []string {
 		if !unconditional || r.Action == Audit {
 			continue
 		}
+		once := ""
+		if r.Mode == ModeAudit {
+			once = " once enforced (it is in audit mode)"
+		}
 		switch {
 		case p.Combining == FirstApplicable && i < len(p.Rules)-1:
-			w = append(w, "rule "+quote(r.Name)+" applies to every request: the rules after it are unreachable")
+			w = append(w, "rule "+quote(r.Name)+" applies to every request: the rules after it are unreachable"+once)
 		case p.Combining == DenyOverrides && r.Action == Deny:
-			w = append(w, "rule "+quote(r.Name)+" denies every request")
+			w = append(w, "rule "+quote(r.Name)+" denies every request"+once)
 		case p.Combining == PermitOverrides && r.Action == Allow:
-			w = append(w, "rule "+quote(r.Name)+" allows every request")
+			w = append(w, "rule "+quote(r.Name)+" allows every request"+once)
 		}
 	}
 	return w

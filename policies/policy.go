@@ -19,6 +19,23 @@ const (
 
 func (a Action) String() string { return [...]string{"deny", "allow", "audit"}[a] }
 
+// Mode says whether an allow or deny rule takes part in decisions.
+type Mode uint8
+
+// The modes of a rule.
+const (
+	// ModeEnforce: the rule decides (the default).
+	ModeEnforce Mode = iota
+	// ModeAudit: the rule is evaluated and what it would have decided is
+	// recorded in Decision.Shadow*, but the document decides as if it
+	// were absent. For rolling out a rule: see which requests it would
+	// deny before it denies any (Envoy RBAC's shadow rules, Istio's
+	// dry-run).
+	ModeAudit
+)
+
+func (m Mode) String() string { return [...]string{"enforce", "audit"}[m] }
+
 // Combining says how the rules' verdicts combine.
 type Combining uint8
 
@@ -42,6 +59,9 @@ type Policy struct {
 	Rules     []Rule
 	slots     *slotTable
 	roots     map[string]bool
+	// index finds the rules whose match may apply (index.go); nil for a
+	// document too large to index, which is evaluated rule by rule.
+	index *index
 }
 
 // Uses reports whether any condition reads an attribute under root
@@ -50,8 +70,10 @@ func (p *Policy) Uses(root string) bool { return p.roots[root] }
 
 // Rule is one compiled rule.
 type Rule struct {
-	Name    string
-	Action  Action
+	Name   string
+	Action Action
+	// Mode is ModeAudit for an allow or deny rule being tried out.
+	Mode    Mode
 	methods []string
 	hosts   []string
 	routes  []string
@@ -65,73 +87,6 @@ type Rule struct {
 	Response *Response
 }
 
-// Response is a deny rule's own answer.
-type Response struct {
-	Status  int
-	Body    string
-	Headers [][2]string // lower-case names
-}
-
-// MaxResponseBody bounds a rule's response body.
-const MaxResponseBody = 4096
-
-func parseResponse(f gjson.Result, fp string, fe func(f, msg string)) *Response {
-	if !f.IsObject() {
-		fe(fp, "must be an object")
-		return nil
-	}
-	resp := &Response{Status: 403}
-	f.ForEach(func(k, v gjson.Result) bool {
-		kp := fp + "." + k.String()
-		switch k.String() {
-		case "status":
-			if v.Type != gjson.Number || v.Num != float64(int(v.Num)) || v.Num < 300 || v.Num > 599 {
-				fe(kp, "must be an HTTP status from 300 to 599 (a deny never answers 2xx)")
-				break
-			}
-			resp.Status = int(v.Num)
-		case "body":
-			if v.Type != gjson.String || len(v.Str) > MaxResponseBody {
-				fe(kp, "must be a string of at most 4096 bytes")
-				break
-			}
-			resp.Body = v.Str
-		case "headers":
-			if !v.IsObject() {
-				fe(kp, "must be an object of header names to values")
-				break
-			}
-			v.ForEach(func(hk, hv gjson.Result) bool {
-				name := strings.ToLower(hk.String())
-				if !fieldName(name) || name[0] == ':' || hv.Type != gjson.String || strings.ContainsAny(hv.Str, "\r\n\x00") {
-					fe(kp+"."+hk.String(), "must be a header name with a string value without CR, LF or NUL")
-					return true
-				}
-				resp.Headers = append(resp.Headers, [2]string{name, hv.Str})
-				return true
-			})
-		default:
-			fe(kp, "unknown field")
-		}
-		return true
-	})
-	return resp
-}
-
-// fieldName reports whether s is an HTTP field name (RFC 9110 token).
-func fieldName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return true
-}
-
 // Decision is the outcome of a policy for a request.
 type Decision struct {
 	Action Action // Allow or Deny
@@ -142,6 +97,24 @@ type Decision struct {
 	Reason string
 	// Audited has bit i set when audit rule i applied (first 64 rules).
 	Audited uint64
+	// ShadowRule is the index of a rule in audit mode that would have
+	// decided the request had the rules in audit mode been enforced, -1
+	// when none would have: the decision would then be ShadowAction, for
+	// ShadowReason ("rule" or "condition_error"). It may be the action
+	// decided anyway (a deny rule in audit mode for a request denied by
+	// the default).
+	ShadowRule   int
+	ShadowAction Action
+	ShadowReason string
+}
+
+// ShadowRuleName returns the name of the rule in audit mode that would
+// have decided ("" when none would have).
+func (p *Policy) ShadowRuleName(d Decision) string {
+	if d.ShadowRule < 0 {
+		return ""
+	}
+	return p.Rules[d.ShadowRule].Name
 }
 
 // RuleName returns the name of the deciding rule ("" for the default).
@@ -179,7 +152,7 @@ func Compile(doc []byte, path string) (*Policy, error) {
 			case "allow":
 				p.Default = Allow
 			default:
-				fieldErr(fp, "must be allow or deny")
+				fieldErr(fp, "must be allow or deny"+notThis(f))
 			}
 		case "combining":
 			switch f.String() {
@@ -190,7 +163,7 @@ func Compile(doc []byte, path string) (*Policy, error) {
 			case "permit-overrides":
 				p.Combining = PermitOverrides
 			default:
-				fieldErr(fp, "must be deny-overrides, first-applicable or permit-overrides")
+				fieldErr(fp, "must be deny-overrides, first-applicable or permit-overrides"+notThis(f))
 			}
 		case "rules":
 			if !f.IsArray() {
@@ -209,35 +182,57 @@ func Compile(doc []byte, path string) (*Policy, error) {
 				return true
 			})
 		default:
-			fieldErr(fp, "unknown field")
+			fieldErr(fp, "unknown field (a policy has name, default, combining and rules)")
 		}
 		return true
 	})
-	names := map[string]bool{}
+	first := map[string]int{}
 	for i, r := range p.Rules {
-		if r.Name != "" && names[r.Name] {
-			fieldErr(path+".rules["+strconv.Itoa(i)+"].name", "rule "+strconv.Quote(r.Name)+" is defined twice")
+		if j, ok := first[r.Name]; ok && r.Name != "" {
+			errs = append(errs, &fieldError{path: path + ".rules[" + strconv.Itoa(i) + "].name", rule: r.Name,
+				msg: "the name is taken by " + path + ".rules[" + strconv.Itoa(j) + "]: rule names must be unique (decisions report them)"})
+			continue
 		}
-		names[r.Name] = true
+		first[r.Name] = i
 	}
 	if len(errs) > 0 {
 		return nil, errs.sorted()
 	}
+	p.index = newIndex(p.Rules)
 	return p, nil
 }
 
-type fieldError struct{ path, msg string }
+// fieldError is a mistake in a field of the document other than in a
+// condition's text: its JSON path, the rule it is in, what is wrong.
+type fieldError struct{ path, rule, msg string }
 
-func (e *fieldError) Error() string { return e.path + ": " + e.msg }
+func (e *fieldError) Error() string {
+	if e.rule != "" {
+		return e.path + " (rule " + strconv.Quote(e.rule) + "): " + e.msg
+	}
+	return e.path + ": " + e.msg
+}
+
+// notThis says what a field held instead of what it must hold.
+func notThis(v gjson.Result) string {
+	if !v.Exists() {
+		return ""
+	}
+	raw := v.Raw
+	if len(raw) > 40 {
+		raw = raw[:37] + "..."
+	}
+	return ", not " + raw
+}
 
 func (c *compiler) compileRule(v gjson.Result, path string) (Rule, Errors) {
 	var r Rule
 	var errs Errors
-	fe := func(f, msg string) { errs = append(errs, &fieldError{path: f, msg: msg}) }
 	if !v.IsObject() {
-		return r, Errors{&fieldError{path, "must be an object"}}
+		return r, Errors{&fieldError{path: path, msg: "must be an object"}}
 	}
 	r.Name = v.Get("name").String()
+	fe := func(f, msg string) { errs = append(errs, &fieldError{path: f, rule: r.Name, msg: msg}) }
 	fold := false
 	v.ForEach(func(k, f gjson.Result) bool {
 		fp := path + "." + k.String()
@@ -257,7 +252,16 @@ func (c *compiler) compileRule(v gjson.Result, path string) (Rule, Errors) {
 			case "audit":
 				r.Action = Audit
 			default:
-				fe(fp, "must be allow, deny or audit")
+				fe(fp, "must be allow, deny or audit"+notThis(f))
+			}
+		case "mode":
+			switch f.String() {
+			case "enforce":
+				r.Mode = ModeEnforce
+			case "audit":
+				r.Mode = ModeAudit
+			default:
+				fe(fp, "must be enforce or audit"+notThis(f))
 			}
 		case "match":
 			if !f.IsObject() {
@@ -280,7 +284,7 @@ func (c *compiler) compileRule(v gjson.Result, path string) (Rule, Errors) {
 					mv.ForEach(func(_, pv gjson.Result) bool {
 						t, err := compileTemplate(pv.String(), false)
 						if err != nil {
-							fe(mp+"["+strconv.Itoa(i)+"]", err.(*Error).Msg)
+							errs = append(errs, placeError(r.Name, mp+"["+strconv.Itoa(i)+"]", pv.String(), err))
 						}
 						r.paths = append(r.paths, t)
 						i++
@@ -288,7 +292,7 @@ func (c *compiler) compileRule(v gjson.Result, path string) (Rule, Errors) {
 					})
 				case "ignore_case":
 				default:
-					fe(mp, "unknown field")
+					fe(mp, "unknown field (a match has methods, hosts, paths, routes and ignore_case)")
 				}
 				return true
 			})
@@ -300,7 +304,7 @@ func (c *compiler) compileRule(v gjson.Result, path string) (Rule, Errors) {
 				break
 			}
 			if !t.isDyn() && t.k != kBool {
-				errs = append(errs, &RuleError{Rule: r.Name, Field: fp, Line: 1, Col: 1, Msg: "a condition must be a bool, not " + t.String()})
+				errs = append(errs, placeError(r.Name, fp, r.src, &Error{Pos: 0, Msg: "a condition must be a bool, not " + t.String()}))
 				break
 			}
 			r.when = e
@@ -309,12 +313,15 @@ func (c *compiler) compileRule(v gjson.Result, path string) (Rule, Errors) {
 			probe.compileTyped(r.src)
 			r.constant = len(probe.roots) == 0
 		default:
-			fe(fp, "unknown field")
+			fe(fp, "unknown field (a rule has name, action, mode, match, when and response)")
 		}
 		return true
 	})
 	if !v.Get("action").Exists() {
-		fe(path+".action", "is required")
+		fe(path+".action", "is required: allow, deny or audit")
+	}
+	if r.Mode == ModeAudit && r.Action == Audit {
+		fe(path+".mode", "an audit rule never decides: mode audit is for allow and deny rules")
 	}
 	if r.Response != nil && r.Action != Deny {
 		fe(path+".response", "only a deny rule answers with a response")
@@ -384,51 +391,4 @@ func hostMatch(hosts []string, host string) bool {
 		}
 	}
 	return false
-}
-
-// Decide evaluates the policy for r: every rule, audit rules included, in
-// one pass. A condition that fails to evaluate never grants access: it
-// does not make an allow rule apply, and it makes a deny rule apply.
-func (p *Policy) Decide(r *Request) Decision {
-	p.slots.fill(r)
-	d := Decision{Action: p.Default, Rule: -1, Reason: "default"}
-	firstAllow, firstDeny := -1, -1
-	denyByError := false
-	for i := range p.Rules {
-		rule := &p.Rules[i]
-		ok, failed := rule.applies(r)
-		switch rule.Action {
-		case Audit:
-			if ok && i < 64 {
-				d.Audited |= 1 << i
-			}
-		case Allow:
-			if ok && firstAllow < 0 {
-				firstAllow = i
-			}
-		case Deny:
-			if (ok || failed) && firstDeny < 0 {
-				firstDeny, denyByError = i, failed
-			}
-		}
-	}
-	allow := false
-	switch p.Combining {
-	case DenyOverrides:
-		allow = firstDeny < 0 && firstAllow >= 0
-	case PermitOverrides:
-		allow = firstAllow >= 0
-	case FirstApplicable:
-		allow = firstAllow >= 0 && (firstDeny < 0 || firstAllow < firstDeny)
-	}
-	switch {
-	case allow:
-		d.Action, d.Rule, d.Reason = Allow, firstAllow, "rule"
-	case firstDeny >= 0:
-		d.Action, d.Rule, d.Reason = Deny, firstDeny, "rule"
-		if denyByError {
-			d.Reason = "condition_error"
-		}
-	}
-	return d
 }

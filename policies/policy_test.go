@@ -172,12 +172,16 @@ func TestCompileErrors(t *testing.T) {
 	want := `policy.rules[0].when (rule "r1"): 1:13: unexpected end of expression, expected a value
  | user.sub == 
  | ............^
-policy.rules[1].action: must be allow, deny or audit
+policy.rules[1].action (rule "r2"): must be allow, deny or audit, not "permit"
 policy.rules[2].when (rule "r3"): 1:16: found no matching overload for _==_ applied to (string, int)
  | request.method == 1
  | ...............^
-policy.rules[3].match.paths[0]: ** may only end a path template
-policy.rules[4].when (rule "r5"): 1:1: a condition must be a bool, not string`
+policy.rules[3].match.paths[0] (rule "r4"): 1:4: ** may only end a path template (it matches the rest of the path)
+ | /a/**/b
+ | ...^
+policy.rules[4].when (rule "r5"): 1:1: a condition must be a bool, not string
+ | request.path
+ | ^`
 	if err == nil || err.Error() != want {
 		t.Errorf("errors:\n%v\nwant:\n%s", err, want)
 	}

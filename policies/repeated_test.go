@@ -70,11 +70,11 @@ func TestRuleResponse(t *testing.T) {
 		t.Fatalf("decision %+v response %+v", d, resp)
 	}
 	for doc, want := range map[string]string{
-		`{"rules":[{"name":"a","action":"allow","response":{"status":404}}]}`:                        "policy.rules[0].response: only a deny rule answers with a response",
-		`{"rules":[{"name":"a","action":"deny","response":{"status":200}}]}`:                         "policy.rules[0].response.status: must be an HTTP status from 300 to 599 (a deny never answers 2xx)",
-		`{"rules":[{"name":"a","action":"deny","response":{"headers":{"x":"a\r\nset-cookie: s"}}}]}`: "policy.rules[0].response.headers.x: must be a header name with a string value without CR, LF or NUL",
-		`{"rules":[{"name":"a","action":"deny","response":{"headers":{"bad name":"v"}}}]}`:           "policy.rules[0].response.headers.bad name: must be a header name with a string value without CR, LF or NUL",
-		`{"rules":[{"name":"a","action":"deny","response":{"code":404}}]}`:                           "policy.rules[0].response.code: unknown field",
+		`{"rules":[{"name":"a","action":"allow","response":{"status":404}}]}`:                        `policy.rules[0].response (rule "a"): only a deny rule answers with a response`,
+		`{"rules":[{"name":"a","action":"deny","response":{"status":200}}]}`:                         `policy.rules[0].response.status (rule "a"): must be an HTTP status from 300 to 599 (a deny never answers 2xx), not 200`,
+		`{"rules":[{"name":"a","action":"deny","response":{"headers":{"x":"a\r\nset-cookie: s"}}}]}`: `policy.rules[0].response.headers.x (rule "a"): must be a header name with a string value without CR, LF or NUL`,
+		`{"rules":[{"name":"a","action":"deny","response":{"headers":{"bad name":"v"}}}]}`:           `policy.rules[0].response.headers.bad name (rule "a"): must be a header name with a string value without CR, LF or NUL`,
+		`{"rules":[{"name":"a","action":"deny","response":{"code":404}}]}`:                           `policy.rules[0].response.code (rule "a"): unknown field (a response has status, body and headers)`,
 	} {
 		if _, err := Compile([]byte(doc), "policy"); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %s", doc, err, want)

@@ -20,9 +20,11 @@ type segment struct {
 	capture string
 }
 
+// compileTemplate compiles t; an error is an *Error placed at the
+// offending segment.
 func compileTemplate(t string, fold bool) (template, error) {
 	if !strings.HasPrefix(t, "/") {
-		return template{}, &Error{Msg: "a path template starts with /"}
+		return template{}, &Error{Msg: "a path template starts with / (it is matched against the path, query left out)"}
 	}
 	tp := template{fold: fold}
 	parts := strings.Split(t[1:], "/")
@@ -30,31 +32,35 @@ func compileTemplate(t string, fold bool) (template, error) {
 		parts = nil
 	}
 	seen := map[string]bool{}
+	pos := 1 // of the part in t
 	for i, p := range parts {
 		switch {
 		case p == "**":
 			if i != len(parts)-1 {
-				return template{}, &Error{Msg: "** may only end a path template"}
+				return template{}, &Error{Pos: pos, Msg: "** may only end a path template (it matches the rest of the path)"}
 			}
 			tp.rest = true
 		case p == "*":
 			tp.segs = append(tp.segs, segment{any: true})
 		case strings.HasPrefix(p, "{") && strings.HasSuffix(p, "}"):
 			name := p[1 : len(p)-1]
-			if !validName(name) || seen[name] {
-				return template{}, &Error{Msg: "bad or repeated capture {" + name + "}"}
+			switch {
+			case !validName(name):
+				return template{}, &Error{Pos: pos + 1, Msg: quote(name) + " is not a capture name: a letter or _, then letters, digits or _"}
+			case seen[name]:
+				return template{}, &Error{Pos: pos + 1, Msg: "capture {" + name + "} is repeated: path." + name + " can hold one segment"}
+			case tp.captures == maxParams:
+				return template{}, &Error{Pos: pos, Msg: "more than 8 captures in a template"}
 			}
 			seen[name] = true
 			tp.segs = append(tp.segs, segment{capture: name})
 			tp.captures++
 		case strings.ContainsAny(p, "{}*"):
-			return template{}, &Error{Msg: "a segment is a literal, *, ** or {name}, not " + quote(p)}
+			return template{}, &Error{Pos: pos, Msg: "a segment is a literal, *, ** or {name}, not " + quote(p) + " (a wildcard or capture is a whole segment)"}
 		default:
 			tp.segs = append(tp.segs, segment{lit: p})
 		}
-	}
-	if tp.captures > maxParams {
-		return template{}, &Error{Msg: "more than 8 captures"}
+		pos += len(p) + 1
 	}
 	return tp, nil
 }

@@ -4,25 +4,28 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/rand"
+	"crypto/rsa"
 	_ "crypto/sha256" // ES256
 	_ "crypto/sha512" // ES384
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"math/big"
 	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
 )
 
-// Issuer mints ECDSA tokens for tests with a checked-in test key
-// (plugin/jwt/testdata/p256.pem or p384.pem: ES256 or ES384), and
-// publishes its JWKS.
+// Issuer mints tokens for tests with a checked-in test key
+// (plugin/jwt/testdata/p256.pem, p384.pem or rsa2048.pem: ES256, ES384 or
+// RS256), and publishes its JWKS.
 type Issuer struct {
-	URL string // the iss of its tokens
-	KID string
-	key *ecdsa.PrivateKey
+	URL    string // the iss of its tokens
+	KID    string
+	key    *ecdsa.PrivateKey
+	rsaKey *rsa.PrivateKey
 }
 
 // NewIssuer returns an issuer named url with key id kid. keyFile names a
@@ -39,6 +42,9 @@ func NewIssuer(t testing.TB, url, kid, keyFile string) *Issuer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if rk, ok := k.(*rsa.PrivateKey); ok {
+		return &Issuer{URL: url, KID: kid, rsaKey: rk}
+	}
 	return &Issuer{URL: url, KID: kid, key: k.(*ecdsa.PrivateKey)}
 }
 
@@ -49,6 +55,18 @@ func (i *Issuer) Token(t testing.TB, claims map[string]any) string {
 	t.Helper()
 	if _, ok := claims["iss"]; !ok {
 		claims["iss"] = i.URL
+	}
+	if i.rsaKey != nil {
+		hb, _ := json.Marshal(map[string]string{"alg": "RS256", "kid": i.KID, "typ": "JWT"})
+		c, _ := json.Marshal(claims)
+		input := b64.EncodeToString(hb) + "." + b64.EncodeToString(c)
+		d := crypto.SHA256.New()
+		d.Write([]byte(input))
+		sig, err := rsa.SignPKCS1v15(rand.Reader, i.rsaKey, crypto.SHA256, d.Sum(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return input + "." + b64.EncodeToString(sig)
 	}
 	size := (i.key.Curve.Params().BitSize + 7) / 8
 	alg, h := "ES256", crypto.SHA256
@@ -72,6 +90,13 @@ func (i *Issuer) Token(t testing.TB, claims map[string]any) string {
 
 // JWKS returns the issuer's public key set.
 func (i *Issuer) JWKS() string {
+	if i.rsaKey != nil {
+		doc, _ := json.Marshal(map[string]any{"keys": []map[string]string{{
+			"kty": "RSA", "kid": i.KID, "use": "sig", "alg": "RS256",
+			"n": b64.EncodeToString(i.rsaKey.N.Bytes()), "e": b64.EncodeToString(big.NewInt(int64(i.rsaKey.E)).Bytes()),
+		}}})
+		return string(doc)
+	}
 	b, _ := i.key.PublicKey.Bytes()
 	size := (len(b) - 1) / 2
 	crv, alg := "P-256", "ES256"

@@ -3,7 +3,7 @@ package config
 import (
 	"github.com/palisade-wasm/palisade/plugin/provider"
 	"github.com/palisade-wasm/palisade/policies"
-	"github.com/tidwall/gjson"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 // Config is a validated plugin configuration.
@@ -95,12 +95,12 @@ func Parse(raw []byte) (*Config, error) {
 	if len(raw) > maxDocumentBytes {
 		return nil, &Error{Path: "", Msg: "document is larger than 4 MiB"}
 	}
-	if !gjson.ValidBytes(raw) {
+	if !jsonv.ValidBytes(raw) {
 		return nil, &Error{Path: "", Msg: "not valid JSON"}
 	}
-	doc := gjson.ParseBytes(raw)
+	doc := jsonv.ParseBytes(raw)
 	requireUserSet := false
-	err := object("", doc, func(key string, v gjson.Result) error {
+	err := object("", doc, func(key string, v jsonv.Result) error {
 		switch key {
 		case "log_level":
 			return parseLevel("log_level", v, &c.LogLevel)
@@ -200,13 +200,13 @@ func (c *Config) finish() {
 	c.Forgeable = NewNameSet(names)
 }
 
-func parseLevel(path string, v gjson.Result, l *Level) error {
+func parseLevel(path string, v jsonv.Result, l *Level) error {
 	i, err := oneOf(path, v, levelNames[:]...)
 	*l = Level(i)
 	return err
 }
 
-func parseRealm(path string, v gjson.Result, realm *string) error {
+func parseRealm(path string, v jsonv.Result, realm *string) error {
 	s, err := str(path, v)
 	if err != nil {
 		return err

@@ -1,7 +1,7 @@
 package config
 
 import (
-	"github.com/tidwall/gjson"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 // Headers names the headers the plugin sets on requests it lets through.
@@ -44,8 +44,8 @@ func (h Headers) Names() []string {
 	return out
 }
 
-func parseHeaders(path string, v gjson.Result, h *Headers) error {
-	return object(path, v, func(key string, v gjson.Result) error {
+func parseHeaders(path string, v jsonv.Result, h *Headers) error {
+	return object(path, v, func(key string, v jsonv.Result) error {
 		p := join(path, key)
 		var dst *string
 		switch key {

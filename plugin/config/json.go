@@ -4,14 +4,14 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/tidwall/gjson"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 // Helpers that read one JSON value and report errors with its path.
 
 // object calls f for each member of the object v, refusing anything but an
 // object and any member that appears twice.
-func object(path string, v gjson.Result, f func(key string, v gjson.Result) error) error {
+func object(path string, v jsonv.Result, f func(key string, v jsonv.Result) error) error {
 	if !v.IsObject() {
 		if path == "" {
 			return &Error{Path: "", Msg: "must be a JSON object"}
@@ -20,7 +20,7 @@ func object(path string, v gjson.Result, f func(key string, v gjson.Result) erro
 	}
 	seen := make(map[string]bool, 8)
 	var err error
-	v.ForEach(func(k, val gjson.Result) bool {
+	v.ForEach(func(k, val jsonv.Result) bool {
 		key := k.String()
 		if seen[key] {
 			err = &Error{Path: join(path, key), Msg: "appears more than once"}
@@ -42,28 +42,28 @@ func join(path, key string) string {
 
 func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
 
-func str(path string, v gjson.Result) (string, error) {
-	if v.Type != gjson.String {
+func str(path string, v jsonv.Result) (string, error) {
+	if v.Type != jsonv.String {
 		return "", &Error{Path: path, Msg: "must be a string"}
 	}
 	return v.Str, nil
 }
 
-func boolean(path string, v gjson.Result) (bool, error) {
-	if v.Type != gjson.True && v.Type != gjson.False {
+func boolean(path string, v jsonv.Result) (bool, error) {
+	if v.Type != jsonv.True && v.Type != jsonv.False {
 		return false, &Error{Path: path, Msg: "must be true or false"}
 	}
 	return v.Bool(), nil
 }
 
-func stringList(path string, v gjson.Result) ([]string, error) {
+func stringList(path string, v jsonv.Result) ([]string, error) {
 	if !v.IsArray() {
 		return nil, &Error{Path: path, Msg: "must be an array of strings"}
 	}
 	var out []string
 	var err error
-	v.ForEach(func(_, e gjson.Result) bool {
-		if e.Type != gjson.String {
+	v.ForEach(func(_, e jsonv.Result) bool {
+		if e.Type != jsonv.String {
 			err = &Error{Path: index(path, len(out)), Msg: "must be a string"}
 			return false
 		}
@@ -74,8 +74,8 @@ func stringList(path string, v gjson.Result) ([]string, error) {
 }
 
 // oneOf returns the index of v's value among allowed.
-func oneOf(path string, v gjson.Result, allowed ...string) (int, error) {
-	if v.Type == gjson.String {
+func oneOf(path string, v jsonv.Result, allowed ...string) (int, error) {
+	if v.Type == jsonv.String {
 		for i, a := range allowed {
 			if v.Str == a {
 				return i, nil

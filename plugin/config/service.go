@@ -2,7 +2,7 @@ package config
 
 import (
 	"github.com/palisade-wasm/palisade/plugin/spiffe"
-	"github.com/tidwall/gjson"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 // Service configures the calling workload's identity.
@@ -32,8 +32,8 @@ func defaultService() Service {
 	return Service{FromPeerCertificate: true, XFCC: XFCC{Element: "last"}}
 }
 
-func parseService(path string, v gjson.Result, s *Service) error {
-	return object(path, v, func(key string, v gjson.Result) error {
+func parseService(path string, v jsonv.Result, s *Service) error {
+	return object(path, v, func(key string, v jsonv.Result) error {
 		p := join(path, key)
 		switch key {
 		case "trust_domains":
@@ -53,7 +53,7 @@ func parseService(path string, v gjson.Result, s *Service) error {
 			s.FromPeerCertificate = b
 			return err
 		case "xfcc":
-			return object(p, v, func(key string, v gjson.Result) error {
+			return object(p, v, func(key string, v jsonv.Result) error {
 				q := join(p, key)
 				switch key {
 				case "trusted":

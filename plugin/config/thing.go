@@ -1,6 +1,6 @@
 package config
 
-import "github.com/tidwall/gjson"
+import "github.com/palisade-wasm/palisade/policies/jsonv"
 
 // Thing configures the device identity.
 type Thing struct {
@@ -15,9 +15,9 @@ type Thing struct {
 	IDFrom              string // uri_san (default), dns_san, subject or sha256
 }
 
-func parseThing(path string, v gjson.Result, t *Thing) error {
+func parseThing(path string, v jsonv.Result, t *Thing) error {
 	t.IDFrom = "uri_san"
-	return object(path, v, func(key string, v gjson.Result) error {
+	return object(path, v, func(key string, v jsonv.Result) error {
 		p := join(path, key)
 		switch key {
 		case "provider":

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/palisade-wasm/palisade/plugin/config"
-	"github.com/palisade-wasm/palisade/plugin/internal/abi"
 	"github.com/palisade-wasm/palisade/policies"
 )
 
@@ -23,15 +22,13 @@ func (h *httpContext) decide() bool {
 	*r = policies.Request{Method: h.req.method, Path: h.path, Host: hostOnly(h.req.authority), Scheme: h.req.scheme,
 		Query: h.query, Headers: h.req.headers}
 	if pol.Uses("route") {
-		if b, err := abi.GetProperty([]string{"xds", "route_name"}); err == nil {
-			r.Route = string(b)
-		}
+		r.Route = propString(propRouteName)
 	}
 	if pol.Uses("now") {
 		r.Now = time.Now()
 	}
 	if pol.Uses("source") {
-		if b, err := abi.GetProperty([]string{"source", "address"}); err == nil {
+		if b, err := propSourceAddress.AppendTo(nil); err == nil {
 			ip, port := splitHostPort(string(b))
 			r.SourceIP, r.SourcePort = ip, port
 		}
@@ -55,6 +52,9 @@ func (h *httpContext) decide() bool {
 		}
 	}
 	h.rule = pol.RuleName(d)
+	if d.ShadowRule >= 0 {
+		h.recordShadow(pol, d)
+	}
 	if d.Action == policies.Allow {
 		return true
 	}
@@ -75,6 +75,36 @@ func (h *httpContext) decide() bool {
 	}
 	h.answer(a)
 	return false
+}
+
+// shadowDecision is what a rule in audit mode would have decided.
+type shadowDecision struct {
+	rule     string
+	decision string // allow or deny
+	reason   string // "rule" or "condition_error"
+}
+
+// recordShadow counts and logs what a rule in audit mode would have
+// decided, for the decision log: someone rolling out a rule sees which
+// requests it would have denied (or allowed) while it changes nothing.
+func (h *httpContext) recordShadow(pol *policies.Policy, d policies.Decision) {
+	p := h.plugin
+	h.shadow = shadowDecision{rule: pol.ShadowRuleName(d), decision: d.ShadowAction.String(), reason: d.ShadowReason}
+	p.metrics.auditModeDecided.Increment(1)
+	switch {
+	case d.ShadowAction == policies.Deny && d.Action == policies.Allow:
+		p.metrics.auditModeWouldDeny.Increment(1)
+	case d.ShadowAction == policies.Allow && d.Action == policies.Deny:
+		p.metrics.auditModeWouldAllow.Increment(1)
+	}
+	if p.log.enabled(config.LevelInfo) {
+		why := ""
+		if d.ShadowReason == "condition_error" {
+			why = " (its condition failed to evaluate)"
+		}
+		p.log.info("audit: rule " + strconv.Quote(h.shadow.rule) + " in audit mode would " + h.shadow.decision + why +
+			"; decided " + d.Action.String() + " request_id=" + h.requestID)
+	}
 }
 
 func hostOnly(authority string) string {

@@ -10,8 +10,11 @@ import (
 // logDecision writes the request's decision log line when the
 // configuration asks for one: decision is allow, deny or audit (audit
 // mode let through what would have been denied), status the local
-// answer's (0 when forwarded), reason its code.
+// answer's (0 when forwarded), reason its code. A rule in audit mode that
+// would have decided adds audit_rule and audit_decision (and
+// audit_reason when its condition failed to evaluate).
 func (h *httpContext) logDecision(decision string, status int, reason string) {
+	h.plugin.metrics.decisions.inc(decision, reason)
 	if h.cfg == nil {
 		return
 	}
@@ -60,6 +63,17 @@ func (h *httpContext) logDecision(decision string, status int, reason string) {
 	if reason != "" {
 		b = append(b, `,"reason":`...)
 		b = appendJSONString(b, reason)
+	}
+	if s := h.shadow; s.rule != "" {
+		b = append(b, `,"audit_rule":`...)
+		b = appendJSONString(b, s.rule)
+		b = append(b, `,"audit_decision":"`...)
+		b = append(b, s.decision...)
+		b = append(b, '"')
+		if s.reason != "rule" {
+			b = append(b, `,"audit_reason":`...)
+			b = appendJSONString(b, s.reason)
+		}
 	}
 	b = append(b, '}')
 	abi.LogInfo(string(b))

@@ -27,6 +27,9 @@ type httpContext struct {
 	path      string // normalized, without the query
 	query     string
 	rule      string // the policy rule that allowed the request
+	// shadow is what a policy rule in audit mode would have decided
+	// (shadow.rule "" when none would have).
+	shadow shadowDecision
 
 	// The user stage: the token found, parsed, its provider, the verified
 	// identity (nil: anonymous), and how long it may wait for keys.
@@ -41,6 +44,10 @@ type httpContext struct {
 	// trace is the decision for the trace response header.
 	trace   string
 	waiting bool
+
+	// pairs is storage for the request's headers, kept when the context
+	// is reused for another stream.
+	pairs [][2]string
 }
 
 // OnHttpRequestHeaders decides the request. Any failure to decide answers
@@ -52,7 +59,8 @@ func (h *httpContext) OnHttpRequestHeaders(int, bool) types.Action {
 		p.log.error("request refused: no configuration in force")
 		return p.failClosed()
 	}
-	hdrs, err := abi.GetHttpRequestHeaders()
+	hdrs, err := abi.GetHttpRequestHeadersInto(h.pairs)
+	h.pairs = hdrs
 	if err != nil {
 		p.log.error("read request headers: " + err.Error())
 		return p.failClosed()
@@ -110,8 +118,7 @@ func (h *httpContext) OnHttpRequestHeaders(int, bool) types.Action {
 // lets the request through with its identity headers.
 func (h *httpContext) finish() types.Action {
 	if h.user != nil && h.user.BindingApplies() {
-		digest, _ := abi.GetProperty([]string{"connection", "sha256_peer_certificate_digest"})
-		if err := h.user.CheckBinding(string(digest)); err != nil {
+		if err := h.user.CheckBinding(propString(propCertDigest)); err != nil {
 			h.user = nil
 			h.deny401(provider.Reason(err), false)
 			if !h.audited {
@@ -138,6 +145,23 @@ func (h *httpContext) finish() types.Action {
 func (h *httpContext) OnHttpStreamDone() {
 	if h.waiting {
 		h.plugin.forget(h)
+		h.waiting = false
+	}
+}
+
+// OnHttpContextDelete (the host deleted the stream, and the ABI layer has
+// dropped the calls it waited for) puts the context up for reuse. Nothing
+// else holds it: a stream waiting for keys left the waiting list when it
+// ended.
+func (h *httpContext) OnHttpContextDelete() {
+	p := h.plugin
+	if h.waiting {
+		p.forget(h)
+	}
+	if len(p.free) < maxFree {
+		clear(h.pairs) // drop the old request's strings
+		*h = httpContext{plugin: p, pairs: h.pairs[:0]}
+		p.free = append(p.free, h)
 	}
 }
 

@@ -15,7 +15,29 @@ import (
 const (
 	tickPeriod   = 1000 // ms
 	sharedPrefix = "palisade/jwks/"
+	// waitTick is the tick while streams wait for keys: another VM's
+	// fetch reaches this one through shared data, read at each tick, so a
+	// one-second tick would hold each waiting stream up to a second (a key
+	// rotation under load would stall every client that sent a new kid).
+	waitTick = 25 // ms
 )
+
+// setTick asks for the tick period that fits: fast while streams wait for
+// keys, slow otherwise. It calls the host only on a change.
+func (p *pluginContext) setTick() {
+	want := uint32(tickPeriod)
+	if len(p.waiting) > 0 {
+		want = waitTick
+	}
+	if want == p.tick {
+		return
+	}
+	if err := abi.SetTickPeriodMilliSeconds(want); err != nil {
+		p.log.error("set tick period: " + err.Error())
+		return
+	}
+	p.tick = want
+}
 
 func (p *pluginContext) remote(pr *provider.Provider) *provider.Remote {
 	r, ok := p.remotes[pr]
@@ -37,9 +59,7 @@ func (p *pluginContext) startRemotes() {
 		}
 	}
 	if any {
-		if err := abi.SetTickPeriodMilliSeconds(tickPeriod); err != nil {
-			p.log.error("set tick period: " + err.Error())
-		}
+		p.setTick()
 	}
 }
 
@@ -67,15 +87,22 @@ func (p *pluginContext) OnTick() {
 	}
 	clear(p.waiting[len(kept):])
 	p.waiting = kept
+	p.setTick()
 }
 
 // refresh adopts a newer shared key set, or fetches one when due and
-// this VM wins the lease.
+// this VM wins the lease. With discovery, the discovery document is
+// refreshed first (see discovery.go): it says where the key set is.
 func (p *pluginContext) refresh(pr *provider.Provider, now time.Time) {
 	r := p.remote(pr)
+	if pr.Remote.Discovery != nil {
+		p.refreshDiscovery(pr, r, now)
+	}
 	key := sharedPrefix + pr.Name
 	if b, _, err := abi.GetSharedData(key); err == nil {
-		if doc, at, err := provider.DecodeShared(b); err == nil && r.Adopt(doc, at) {
+		// Keys older than an early fetch this VM asked for cannot satisfy
+		// the streams waiting for it: they wait for the fetch.
+		if doc, at, err := provider.DecodeShared(b); err == nil && r.Adopt(doc, at) && !r.WantsEarly() {
 			p.keysArrived(pr)
 		}
 	}
@@ -94,12 +121,14 @@ func (p *pluginContext) refresh(pr *provider.Provider, now time.Time) {
 
 func (p *pluginContext) fetch(pr *provider.Provider, r *provider.Remote) {
 	rc := pr.Remote
-	headers := [][2]string{{":method", "GET"}, {":path", rc.Path}, {":authority", rc.Authority}, {"accept", "application/json"}}
-	_, err := abi.DispatchHttpCall(rc.Cluster, headers, nil, nil, uint32(rc.Timeout/time.Millisecond), func(numHeaders, bodySize, _ int) {
+	t, _ := r.Target(time.Now()) // Due said there is one
+	headers := [][2]string{{":method", "GET"}, {":path", t.Path}, {":authority", t.Authority}, {"accept", "application/json"}}
+	_, err := abi.DispatchHttpCall(t.Cluster, headers, nil, nil, uint32(rc.Timeout/time.Millisecond), func(numHeaders, bodySize, _ int) {
 		p.fetched(pr, r, numHeaders, bodySize)
 	})
 	if err != nil {
-		p.log.error("fetch jwks of provider " + pr.Name + ": dispatch to cluster " + rc.Cluster + ": " + err.Error())
+		releaseLease(sharedPrefix+pr.Name, time.Now())
+		p.log.error("fetch jwks of provider " + pr.Name + ": dispatch to cluster " + t.Cluster + ": " + err.Error())
 		r.Failed(time.Now())
 		p.metrics.jwksFailures.Increment(1)
 		p.keysArrived(pr)
@@ -112,6 +141,7 @@ func (p *pluginContext) fetch(pr *provider.Provider, r *provider.Remote) {
 // failure that keeps the old keys and backs off.
 func (p *pluginContext) fetched(pr *provider.Provider, r *provider.Remote, numHeaders, bodySize int) {
 	now := time.Now()
+	releaseLease(sharedPrefix+pr.Name, now)
 	status := ""
 	if numHeaders > 0 {
 		if hs, err := abi.GetHttpCallResponseHeaders(); err == nil {
@@ -140,10 +170,28 @@ func (p *pluginContext) fetched(pr *provider.Provider, r *provider.Remote, numHe
 		return
 	}
 	p.metrics.jwksFetches.Increment(1)
-	if err := abi.SetSharedData(sharedPrefix+pr.Name, provider.EncodeShared(body, now), 0); err != nil {
+	if err := setShared(sharedPrefix+pr.Name, provider.EncodeShared(body, now)); err != nil {
 		p.log.warn("share jwks of provider " + pr.Name + ": " + err.Error())
 	}
 	p.keysArrived(pr)
+}
+
+// releaseLease frees the fetch lease of key once this VM's fetch ended,
+// so that the next fetch (an early one for an unknown kid) need not wait
+// for the lease to expire. On failure the lease expires on its own.
+func releaseLease(key string, now time.Time) {
+	_ = setShared(key+"/lease", provider.Lease(now))
+}
+
+// setShared overwrites a shared-data value. It passes the value's current
+// CAS rather than 0: Envoy takes 0 as "unconditionally", but proxytest
+// refuses 0 once the key exists, and an explicit CAS means the same in both.
+func setShared(key string, value []byte) error {
+	_, cas, err := abi.GetSharedData(key)
+	if err != nil {
+		cas = 0
+	}
+	return abi.SetSharedData(key, value, cas)
 }
 
 // keysArrived resumes the streams waiting for pr's keys, whatever the
@@ -160,6 +208,7 @@ func (p *pluginContext) keysArrived(pr *provider.Provider) {
 	}
 	clear(p.waiting[len(kept):])
 	p.waiting = kept
+	p.setTick()
 	for _, h := range ready {
 		if abi.SetEffectiveContext(h.id) == nil {
 			h.resume(false)
@@ -169,8 +218,10 @@ func (p *pluginContext) keysArrived(pr *provider.Provider) {
 
 func (p *pluginContext) wait(h *httpContext) {
 	p.waiting = append(p.waiting, h)
-	if r := p.remote(h.provider); r.Due(time.Now()) {
-		p.refresh(h.provider, time.Now())
+	p.setTick()
+	now := time.Now()
+	if r := p.remote(h.provider); r.Due(now) || r.DiscoveryDue(now) {
+		p.refresh(h.provider, now)
 	}
 }
 

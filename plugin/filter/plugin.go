@@ -18,6 +18,8 @@ type pluginContext struct {
 	cfg     *config.Config // nil until a configuration was accepted
 	log     logger
 	metrics metrics
+	// discoveryMetrics count OIDC discovery fetches (see discovery.go).
+	discoveryMetrics discoveryMetrics
 
 	// cache holds verified tokens; remotes the key-fetching state of each
 	// provider with remote_jwks; waiting the streams paused for keys.
@@ -28,7 +30,18 @@ type pluginContext struct {
 
 	// decision is the policy input, reused by every request of this VM.
 	decision policies.Request
+
+	// free holds stream contexts the host has deleted, for reuse: inside
+	// wasm an allocation costs microseconds, more than the rest of a
+	// tokenless request.
+	free []*httpContext
+
+	tick uint32 // the tick period asked of the host, ms (0: none)
 }
+
+// maxFree bounds the contexts kept for reuse (a burst of concurrent
+// streams leaves at most this many behind).
+const maxFree = 256
 
 // Verified tokens kept per VM, and for how long at most (a token's own
 // exp ends its entry sooner).
@@ -47,6 +60,7 @@ func newPluginContext(id uint32) *pluginContext {
 func (p *pluginContext) OnPluginStart(size int) types.OnPluginStartStatus {
 	if !p.metrics.defined {
 		p.metrics = defineMetrics()
+		p.discoveryMetrics = defineDiscoveryMetrics()
 	}
 	var raw []byte
 	if size > 0 {
@@ -55,6 +69,7 @@ func (p *pluginContext) OnPluginStart(size int) types.OnPluginStartStatus {
 		if err != nil {
 			p.log.error("read plugin configuration: " + err.Error())
 			p.metrics.configRejected.Increment(1)
+			p.metrics.configLoads.inc("rejected", "")
 			return types.OnPluginStartStatusFailed
 		}
 	}
@@ -62,6 +77,7 @@ func (p *pluginContext) OnPluginStart(size int) types.OnPluginStartStatus {
 	if err != nil {
 		p.log.error(err.Error())
 		p.metrics.configRejected.Increment(1)
+		p.metrics.configLoads.inc("rejected", "")
 		return types.OnPluginStartStatusFailed
 	}
 	p.cfg = cfg
@@ -74,6 +90,7 @@ func (p *pluginContext) OnPluginStart(size int) types.OnPluginStartStatus {
 	p.remotes = map[*provider.Provider]*provider.Remote{}
 	p.startRemotes()
 	p.metrics.configAccepted.Increment(1)
+	p.metrics.configLoads.inc("accepted", "")
 	p.log.info("configuration accepted")
 	return types.OnPluginStartStatusOK
 }
@@ -82,5 +99,12 @@ func (p *pluginContext) OnPluginStart(size int) types.OnPluginStartStatus {
 // configuration in force when the request started, even if a new one
 // arrives while it runs.
 func (p *pluginContext) NewHttpContext(contextID uint32) types.HttpContext {
+	if n := len(p.free); n > 0 {
+		h := p.free[n-1]
+		p.free[n-1] = nil
+		p.free = p.free[:n-1]
+		*h = httpContext{id: contextID, plugin: p, cfg: p.cfg, pairs: h.pairs}
+		return h
+	}
 	return &httpContext{id: contextID, plugin: p, cfg: p.cfg}
 }

@@ -1,7 +1,6 @@
 package filter
 
 import (
-	"github.com/palisade-wasm/palisade/plugin/internal/abi"
 	"github.com/palisade-wasm/palisade/plugin/spiffe"
 	"github.com/palisade-wasm/palisade/plugin/xfcc"
 )
@@ -34,11 +33,10 @@ func (h *httpContext) resolveService(req request) serviceIdentity {
 	if !sc.FromPeerCertificate {
 		return serviceIdentity{reason: "no_service_credential"}
 	}
-	mtls, err := abi.GetProperty([]string{"connection", "mtls"})
-	if err != nil || len(mtls) != 1 || mtls[0] != 1 {
+	if !peerMTLS() {
 		return serviceIdentity{reason: "no_peer_certificate"}
 	}
-	san, err := abi.GetProperty([]string{"connection", "uri_san_peer_certificate"})
+	san, err := propURISAN.AppendTo(nil)
 	if err != nil {
 		return serviceIdentity{reason: "no_spiffe_id"}
 	}

@@ -77,16 +77,11 @@ func (h *httpContext) verifyDevice(p *provider.Provider, token string) (*provide
 // thingFromCertificate reads the device's verified client certificate
 // from the connection (Envoy's connection.* attributes).
 func thingFromCertificate(idFrom string) thingIdentity {
-	mtls, err := abi.GetProperty([]string{"connection", "mtls"})
-	if err != nil || len(mtls) != 1 || mtls[0] != 1 {
+	if !peerMTLS() {
 		return thingIdentity{}
 	}
-	get := func(name string) string {
-		v, _ := abi.GetProperty([]string{"connection", name})
-		return string(v)
-	}
-	uri, dns := get("uri_san_peer_certificate"), get("dns_san_peer_certificate")
-	subject, sha := get("subject_peer_certificate"), get("sha256_peer_certificate_digest")
+	uri, dns := propString(propURISAN), propString(propDNSSAN)
+	subject, sha := propString(propSubject), propString(propCertDigest)
 	id := map[string]string{"uri_san": uri, "dns_san": dns, "subject": subject, "sha256": sha}[idFrom]
 	if id == "" {
 		return thingIdentity{}

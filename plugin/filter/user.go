@@ -10,8 +10,8 @@ import (
 	"github.com/palisade-wasm/palisade/plugin/internal/abi"
 	"github.com/palisade-wasm/palisade/plugin/jwt"
 	"github.com/palisade-wasm/palisade/plugin/provider"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
-	"github.com/tidwall/gjson"
 )
 
 // userStage is where a stream stands in establishing its user.
@@ -48,6 +48,7 @@ func (h *httpContext) resolveUser(req request) userStage {
 	now := time.Now()
 	if id, hit := h.plugin.cache.Get(found.Token, now); hit && id.Provider != cfg.ThingProvider {
 		h.plugin.metrics.cacheHits.Increment(1)
+		h.plugin.metrics.tokenCache.inc("hit", "")
 		h.user = id
 		return userDone
 	}
@@ -55,11 +56,13 @@ func (h *httpContext) resolveUser(req request) userStage {
 	if b, _, err := abi.GetSharedData(provider.SharedKey(h.plugin.fingerprint, found.Token)); err == nil {
 		if id, ok := provider.DecodeIdentity(b, found.Token, cfg.UserProviders, now); ok {
 			h.plugin.metrics.sharedHits.Increment(1)
+			h.plugin.metrics.tokenCache.inc("shared_hit", "")
 			h.plugin.cache.Put(found.Token, id, now)
 			h.user = id
 			return userDone
 		}
 	}
+	h.plugin.metrics.tokenCache.inc("miss", "")
 	if !provider.IsJWS(found.Token) {
 		if p := provider.Introspector(cfg.UserProviders); p != nil {
 			return h.introspect(p)
@@ -162,7 +165,7 @@ func (h *httpContext) setUserHeaders() error {
 		return err
 	}
 	for _, ch := range id.Provider.ClaimHeaders {
-		v := gjson.GetBytes(id.Payload, ch.Claim)
+		v := jsonv.GetBytes(id.Payload, ch.Claim)
 		value := v.String()
 		if v.IsArray() || v.IsObject() {
 			value = v.Raw
@@ -202,6 +205,11 @@ func (h *httpContext) deny401(reason string, missing bool) {
 // (let it pass).
 func (h *httpContext) unauthenticated(reason string) (audited bool) {
 	h.plugin.metrics.unauthenticated.Increment(1)
+	prov := ""
+	if h.provider != nil {
+		prov = h.provider.Name
+	}
+	h.plugin.metrics.tokenFailures.inc(prov, reason)
 	if h.plugin.log.enabled(config.LevelDebug) {
 		h.plugin.log.debug("decision unauthenticated reason=" + reason + " request_id=" + h.requestID)
 	}

@@ -21,7 +21,7 @@ import (
 
 	"github.com/buger/jsonparser"
 	"github.com/palisade-wasm/palisade/plugin/jwt"
-	"github.com/tidwall/gjson"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 // Limits on what a key set may cost to read.
@@ -54,7 +54,7 @@ func Parse(doc []byte) (*Set, error) {
 	if len(doc) > MaxBytes {
 		return nil, errors.New("jwks: key set larger than 1 MiB")
 	}
-	if !gjson.ValidBytes(doc) {
+	if !jsonv.ValidBytes(doc) {
 		return nil, ErrMalformed
 	}
 	keys, typ, _, err := jsonparser.Get(doc, "keys")

@@ -6,10 +6,14 @@ import "errors"
 // ([Reason]) used in WWW-Authenticate error descriptions and metrics;
 // callers branch on them with errors.Is.
 var (
-	ErrMalformed      = errors.New("token is malformed")
-	ErrTooLarge       = errors.New("token is too large")
-	ErrAlgNotAllowed  = errors.New("token algorithm is not allowed")
-	ErrUnknownKID     = errors.New("no key matches the token")
+	ErrMalformed     = errors.New("token is malformed")
+	ErrTooLarge      = errors.New("token is too large")
+	ErrAlgNotAllowed = errors.New("token algorithm is not allowed")
+	ErrUnknownKID    = errors.New("no key matches the token")
+	// ErrKeyMismatch: the token's kid names a key, but one of another type
+	// or algorithm. Unlike an unknown kid, a refetch cannot help (a kid
+	// names one key, RFC 7517 §4.5): no early fetch for it.
+	ErrKeyMismatch    = errors.New("the key the token names does not fit its algorithm")
 	ErrBadSignature   = errors.New("token signature is invalid")
 	ErrExpired        = errors.New("token is expired")
 	ErrNotYetValid    = errors.New("token is not valid yet")
@@ -35,6 +39,8 @@ func Reason(err error) string {
 		return "alg_not_allowed"
 	case errors.Is(err, ErrUnknownKID):
 		return "unknown_kid"
+	case errors.Is(err, ErrKeyMismatch):
+		return "key_mismatch"
 	case errors.Is(err, ErrBadSignature):
 		return "bad_signature"
 	case errors.Is(err, ErrExpired):

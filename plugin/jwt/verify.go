@@ -121,6 +121,9 @@ func (v *Verifier) checkSignature(t *Token) error {
 		}
 	}
 	if !tried {
+		if t.KID != "" && len(candidates) > 0 {
+			return fail(ErrKeyMismatch, "the key of the token's kid does not fit its alg")
+		}
 		return fail(ErrUnknownKID, "no key fits the token's kid and alg")
 	}
 	return fail(ErrBadSignature, "signature does not verify")

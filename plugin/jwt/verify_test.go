@@ -157,10 +157,10 @@ func TestAttacks(t *testing.T) {
 		{"ecdsa DER signature", parts[0] + "." + parts[1] + "." + enc.EncodeToString(derSignature(t, parts[0]+"."+parts[1])), "bad_signature"},
 		{"embedded jwk of the attacker", embeddedJWK(t), "unknown_kid"},
 		{"kid path traversal", sign(t, "ES256", "../../../../dev/null", p256, claims()), "unknown_kid"},
-		{"kid of a key of another type", sign(t, "ES256", "rsa", p256, claims()), "unknown_kid"},
+		{"kid of a key of another type", sign(t, "ES256", "rsa", p256, claims()), "key_mismatch"},
 		{"kid unknown", sign(t, "ES256", "p256-next", p256, claims()), "unknown_kid"},
 		{"signed by an unknown key", sign(t, "ES256", "p256", p384Wrong(t), claims()), "bad_signature"},
-		{"rsa key under 2048 bits", sign(t, "RS256", "small", rsaSmall, claims()), "unknown_kid"},
+		{"rsa key under 2048 bits", sign(t, "RS256", "small", rsaSmall, claims()), "key_mismatch"},
 	}
 	for form, secret := range rsaPublicAsSecret() {
 		tests = append(tests, tcase{"HS256 with the RSA public key as " + form, sign(t, "HS256", "rsa", secret, claims()), "alg_not_allowed"})

@@ -6,7 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 
-	"github.com/tidwall/gjson"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 // Errors of certificate binding (RFC 8705 section 3).
@@ -27,7 +27,7 @@ func (id *Identity) BindingApplies() bool {
 	if !id.bindingChecked {
 		// An identity is used by one VM at a time (the plugin's caches
 		// are per VM), so this memo needs no lock.
-		id.bound = gjson.GetBytes(id.Payload, `cnf.x5t#S256`).Exists()
+		id.bound = jsonv.GetBytes(id.Payload, `cnf.x5t#S256`).Exists()
 		id.bindingChecked = true
 	}
 	return id.bound
@@ -43,7 +43,7 @@ func (id *Identity) CheckBinding(peerDigest string) error {
 	if mode == BindingIgnored {
 		return nil
 	}
-	thumb := gjson.GetBytes(id.Payload, `cnf.x5t#S256`)
+	thumb := jsonv.GetBytes(id.Payload, `cnf.x5t#S256`)
 	if !thumb.Exists() {
 		if mode == BindingRequired {
 			return ErrBindingMissing
@@ -66,7 +66,7 @@ func (id *Identity) CheckBinding(peerDigest string) error {
 // bound that way. Read once per identity.
 func (id *Identity) DPoPKey() string {
 	if !id.jktChecked {
-		id.jkt = gjson.GetBytes(id.Payload, "cnf.jkt").String()
+		id.jkt = jsonv.GetBytes(id.Payload, "cnf.jkt").String()
 		id.jktChecked = true
 	}
 	return id.jkt

@@ -8,7 +8,7 @@ import (
 
 	"github.com/palisade-wasm/palisade/plugin/jwks"
 	"github.com/palisade-wasm/palisade/plugin/jwt"
-	"github.com/tidwall/gjson"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 // Provider is one token issuer and how its tokens are found and checked.
@@ -38,6 +38,10 @@ type Provider struct {
 	CertificateBound Binding
 	// DPoP is how RFC 9449 proof-of-possession tokens are treated.
 	DPoP DPoP
+
+	// discoveryOrigins holds remote_jwks.discovery.jwks_clusters while
+	// the provider is parsed: they are checked once the issuer is known.
+	discoveryOrigins []jsonv.Result
 }
 
 // DPoP configures a provider's DPoP checks. In DPoPOptional (the default)
@@ -79,8 +83,9 @@ const (
 	BindingIgnored
 )
 
-// ClaimHeader copies one claim (a gjson path into the payload: "email",
-// "realm_access.roles") into a header.
+// ClaimHeader copies one claim (a path into the payload, see
+// jsonv.CheckPath: "email", "realm_access.roles", "https://example\.com/roles")
+// into a header.
 type ClaimHeader struct {
 	Claim  string
 	Header string
@@ -102,6 +107,11 @@ type RemoteConfig struct {
 	// MaxStaleness is how long the last good keys stay in use while
 	// fetches fail; after it, tokens are refused with jwks_unavailable.
 	MaxStaleness time.Duration
+	// Discovery, when set, finds the key set through the issuer's OpenID
+	// Connect discovery document, fetched from Cluster (Path and Authority
+	// are then unused); the document is refreshed on the key set's
+	// schedule.
+	Discovery *Discovery
 }
 
 // Error is a configuration error with the JSON path of the field.
@@ -114,14 +124,14 @@ func (e *Error) Error() string { return e.Path + ": " + e.Msg }
 
 // Parse reads the "providers" array of the plugin configuration. path is
 // the array's path in the document ("providers"), for error messages.
-func Parse(v gjson.Result, path string) ([]*Provider, error) {
+func Parse(v jsonv.Result, path string) ([]*Provider, error) {
 	if !v.IsArray() {
 		return nil, &Error{path, "must be an array of providers"}
 	}
 	var out []*Provider
 	names := map[string]bool{}
 	var err error
-	v.ForEach(func(_, pv gjson.Result) bool {
+	v.ForEach(func(_, pv jsonv.Result) bool {
 		p := path + "[" + strconv.Itoa(len(out)) + "]"
 		var pr *Provider
 		if pr, err = parseProvider(pv, p); err != nil {
@@ -138,14 +148,14 @@ func Parse(v gjson.Result, path string) ([]*Provider, error) {
 	return out, err
 }
 
-func parseProvider(v gjson.Result, path string) (*Provider, error) {
+func parseProvider(v jsonv.Result, path string) (*Provider, error) {
 	if !v.IsObject() {
 		return nil, &Error{path, "must be an object"}
 	}
 	p := &Provider{Verifier: jwt.Verifier{ClockSkew: 60 * time.Second, RequireExpiry: true}}
 	var err error
 	seen := map[string]bool{}
-	v.ForEach(func(k, f gjson.Result) bool {
+	v.ForEach(func(k, f jsonv.Result) bool {
 		key := k.String()
 		fp := path + "." + key
 		if seen[key] {
@@ -167,6 +177,12 @@ func parseProvider(v gjson.Result, path string) (*Provider, error) {
 	case p.Local != nil && p.Remote != nil:
 		return nil, &Error{path, "local_jwks and remote_jwks are exclusive"}
 	}
+	if p.Remote != nil && p.Remote.Discovery != nil {
+		if err := p.Remote.Discovery.finish(p.Verifier.Issuer, p.Remote.Cluster, p.discoveryOrigins, path+".remote_jwks", path+".issuer"); err != nil {
+			return nil, err
+		}
+		p.discoveryOrigins = nil
+	}
 	if p.Local != nil {
 		p.Verifier.Keys = p.Local
 	}
@@ -182,15 +198,15 @@ func parseProvider(v gjson.Result, path string) (*Provider, error) {
 	return p, nil
 }
 
-func (p *Provider) field(key, fp string, f gjson.Result) error {
+func (p *Provider) field(key, fp string, f jsonv.Result) error {
 	str := func() (string, error) {
-		if f.Type != gjson.String {
+		if f.Type != jsonv.String {
 			return "", &Error{fp, "must be a string"}
 		}
 		return f.Str, nil
 	}
 	seconds := func() (time.Duration, error) {
-		if f.Type != gjson.Number || f.Num < 0 || f.Num > 1e9 {
+		if f.Type != jsonv.Number || f.Num < 0 || f.Num > 1e9 {
 			return 0, &Error{fp, "must be a number of seconds"}
 		}
 		return time.Duration(f.Num * float64(time.Second)), nil
@@ -207,7 +223,7 @@ func (p *Provider) field(key, fp string, f gjson.Result) error {
 		p.Verifier.Algorithms, err = parseAlgs(f, fp, false)
 	case "local_jwks":
 		doc := f.Raw
-		if f.Type == gjson.String {
+		if f.Type == jsonv.String {
 			doc = f.Str
 		}
 		set, perr := jwks.Parse([]byte(doc))
@@ -216,7 +232,7 @@ func (p *Provider) field(key, fp string, f gjson.Result) error {
 		}
 		p.Local = set
 	case "remote_jwks":
-		p.Remote, err = parseRemote(f, fp)
+		p.Remote, p.discoveryOrigins, err = parseRemote(f, fp)
 	case "introspection":
 		p.Introspection, err = parseIntrospection(f, fp)
 	case "secret":
@@ -235,7 +251,7 @@ func (p *Provider) field(key, fp string, f gjson.Result) error {
 			p.Sources = append(p.Sources, srcs...)
 		}
 	case "forward":
-		if f.Type != gjson.True && f.Type != gjson.False {
+		if f.Type != jsonv.True && f.Type != jsonv.False {
 			return &Error{fp, "must be true or false"}
 		}
 		p.Forward = f.Bool()
@@ -248,7 +264,7 @@ func (p *Provider) field(key, fp string, f gjson.Result) error {
 	case "max_age_seconds":
 		p.Verifier.MaxAge, err = seconds()
 	case "require_expiration":
-		if f.Type != gjson.True && f.Type != gjson.False {
+		if f.Type != jsonv.True && f.Type != jsonv.False {
 			return &Error{fp, "must be true or false"}
 		}
 		p.Verifier.RequireExpiry = f.Bool()
@@ -267,9 +283,9 @@ func (p *Provider) field(key, fp string, f gjson.Result) error {
 }
 
 // oneOf reads a string that must be one of names, and returns its index.
-func oneOf(f gjson.Result, fp string, names ...string) (int, error) {
+func oneOf(f jsonv.Result, fp string, names ...string) (int, error) {
 	for i, n := range names {
-		if f.Type == gjson.String && f.Str == n {
+		if f.Type == jsonv.String && f.Str == n {
 			return i, nil
 		}
 	}
@@ -277,7 +293,7 @@ func oneOf(f gjson.Result, fp string, names ...string) (int, error) {
 }
 
 // parseAlgs reads a list of algorithm names; asymmetric refuses HMAC.
-func parseAlgs(f gjson.Result, fp string, asymmetric bool) ([]jwt.Alg, error) {
+func parseAlgs(f jsonv.Result, fp string, asymmetric bool) ([]jwt.Alg, error) {
 	names, err := strList(f, fp)
 	if err != nil {
 		return nil, err
@@ -302,12 +318,12 @@ func (p *Provider) hasSource(s Source) bool {
 	return false
 }
 
-func (d *DPoP) parse(f gjson.Result, fp string) error {
+func (d *DPoP) parse(f jsonv.Result, fp string) error {
 	if !f.IsObject() {
 		return &Error{fp, "must be an object"}
 	}
 	var err error
-	f.ForEach(func(k, v gjson.Result) bool {
+	f.ForEach(func(k, v jsonv.Result) bool {
 		kp := fp + "." + k.Str
 		switch k.Str {
 		case "mode":
@@ -315,7 +331,7 @@ func (d *DPoP) parse(f gjson.Result, fp string) error {
 			i, err = oneOf(v, kp, "optional", "required", "disabled")
 			d.Mode = DPoPMode(i) // the constants are in this order
 		case "max_age_seconds":
-			if v.Type != gjson.Number || v.Num < 1 || v.Num > 3600 {
+			if v.Type != jsonv.Number || v.Num < 1 || v.Num > 3600 {
 				err = &Error{kp, "must be a number of seconds from 1 to 3600"}
 				break
 			}
@@ -330,14 +346,14 @@ func (d *DPoP) parse(f gjson.Result, fp string) error {
 	return err
 }
 
-func strList(f gjson.Result, fp string) ([]string, error) {
+func strList(f jsonv.Result, fp string) ([]string, error) {
 	if !f.IsArray() {
 		return nil, &Error{fp, "must be an array of strings"}
 	}
 	var out []string
 	var err error
-	f.ForEach(func(_, e gjson.Result) bool {
-		if e.Type != gjson.String || e.Str == "" {
+	f.ForEach(func(_, e jsonv.Result) bool {
+		if e.Type != jsonv.String || e.Str == "" {
 			err = &Error{fp + "[" + strconv.Itoa(len(out)) + "]", "must be a non-empty string"}
 			return false
 		}
@@ -347,16 +363,18 @@ func strList(f gjson.Result, fp string) ([]string, error) {
 	return out, err
 }
 
-func parseRemote(f gjson.Result, fp string) (*RemoteConfig, error) {
+func parseRemote(f jsonv.Result, fp string) (*RemoteConfig, []jsonv.Result, error) {
 	if !f.IsObject() {
-		return nil, &Error{fp, "must be an object"}
+		return nil, nil, &Error{fp, "must be an object"}
 	}
 	r := &RemoteConfig{Timeout: 5 * time.Second, CacheDuration: 5 * time.Minute, RefetchInterval: 30 * time.Second, MaxStaleness: 24 * time.Hour}
+	var origins []jsonv.Result
 	var err error
-	f.ForEach(func(k, v gjson.Result) bool {
+	var hasPath, hasAuthority bool
+	f.ForEach(func(k, v jsonv.Result) bool {
 		kp := fp + "." + k.String()
 		secs := func(d *time.Duration) {
-			if v.Type != gjson.Number || v.Num <= 0 || v.Num > 1e7 {
+			if v.Type != jsonv.Number || v.Num <= 0 || v.Num > 1e7 {
 				err = &Error{kp, "must be a positive number of seconds"}
 				return
 			}
@@ -366,9 +384,11 @@ func parseRemote(f gjson.Result, fp string) (*RemoteConfig, error) {
 		case "cluster":
 			r.Cluster = v.String()
 		case "path":
-			r.Path = v.String()
+			r.Path, hasPath = v.String(), true
 		case "authority":
-			r.Authority = v.String()
+			r.Authority, hasAuthority = v.String(), true
+		case "discovery":
+			r.Discovery, origins, err = parseDiscovery(v, kp)
 		case "timeout_seconds":
 			secs(&r.Timeout)
 		case "cache_duration_seconds":
@@ -382,32 +402,42 @@ func parseRemote(f gjson.Result, fp string) (*RemoteConfig, error) {
 		}
 		return err == nil
 	})
-	if err != nil {
-		return nil, err
+	switch {
+	case err != nil:
+		return nil, nil, err
+	case r.Cluster == "":
+		return nil, nil, &Error{fp + ".cluster", "is required"}
+	case r.Discovery != nil && hasPath:
+		return nil, nil, &Error{fp + ".path", "is not allowed with discovery (the discovery document names the key set)"}
+	case r.Discovery != nil && hasAuthority:
+		return nil, nil, &Error{fp + ".authority", "is not allowed with discovery (the issuer's and the jwks_uri's hosts are used)"}
+	case r.Discovery == nil && !strings.HasPrefix(r.Path, "/"):
+		return nil, nil, &Error{fp + ".path", "must be a path starting with /"}
 	}
-	if r.Cluster == "" {
-		return nil, &Error{fp + ".cluster", "is required"}
-	}
-	if !strings.HasPrefix(r.Path, "/") {
-		return nil, &Error{fp + ".path", "must be a path starting with /"}
-	}
-	if r.Authority == "" {
+	if r.Authority == "" && r.Discovery == nil {
 		r.Authority = r.Cluster
 	}
-	return r, nil
+	return r, origins, nil
 }
 
-func parseClaimHeaders(f gjson.Result, fp string) ([]ClaimHeader, error) {
+func parseClaimHeaders(f jsonv.Result, fp string) ([]ClaimHeader, error) {
 	if !f.IsArray() {
 		return nil, &Error{fp, "must be an array of {claim, header}"}
 	}
 	var out []ClaimHeader
 	var err error
-	f.ForEach(func(_, e gjson.Result) bool {
+	f.ForEach(func(_, e jsonv.Result) bool {
 		ep := fp + "[" + strconv.Itoa(len(out)) + "]"
 		c, h := e.Get("claim").String(), strings.ToLower(e.Get("header").String())
 		if !e.IsObject() || c == "" || h == "" {
 			err = &Error{ep, "needs claim and header"}
+			return false
+		}
+		// gjson read more syntax in claim paths (wildcards, queries,
+		// modifiers); a path using it must fail here, not find nothing
+		// on every request.
+		if perr := jsonv.CheckPath(c); perr != nil {
+			err = &Error{ep + ".claim", "is not a supported claim path: " + perr.Error()}
 			return false
 		}
 		out = append(out, ClaimHeader{Claim: c, Header: h})

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/palisade-wasm/palisade/plugin/jwt"
-	"github.com/tidwall/gjson"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 // Introspection checks opaque (non-JWT) tokens with the issuer's RFC 7662
@@ -30,13 +30,13 @@ var (
 	ErrIntrospectionUnavailable = errors.New("introspection endpoint unavailable")
 )
 
-func parseIntrospection(f gjson.Result, fp string) (*Introspection, error) {
+func parseIntrospection(f jsonv.Result, fp string) (*Introspection, error) {
 	if !f.IsObject() {
 		return nil, &Error{fp, "must be an object"}
 	}
 	in := &Introspection{Timeout: 2 * time.Second, CacheDuration: time.Minute}
 	var err error
-	f.ForEach(func(k, v gjson.Result) bool {
+	f.ForEach(func(k, v jsonv.Result) bool {
 		kp := fp + "." + k.String()
 		switch k.String() {
 		case "cluster":
@@ -50,7 +50,7 @@ func parseIntrospection(f gjson.Result, fp string) (*Introspection, error) {
 		case "client_secret":
 			in.ClientSecret = v.String()
 		case "timeout_seconds", "cache_seconds":
-			if v.Type != gjson.Number || v.Num <= 0 || v.Num > 86400 {
+			if v.Type != jsonv.Number || v.Num <= 0 || v.Num > 86400 {
 				err = &Error{kp, "must be a positive number of seconds"}
 				break
 			}
@@ -110,20 +110,20 @@ func IsJWS(token string) bool { return strings.Count(token, ".") == 2 }
 // Introspected turns an introspection answer (RFC 7662 section 2.2) into
 // an identity, checking what the provider requires: active, exp, iss, aud.
 func (p *Provider) Introspected(status int, body []byte, now time.Time) (*Identity, error) {
-	if status != 200 || !gjson.ValidBytes(body) {
+	if status != 200 || !jsonv.ValidBytes(body) {
 		return nil, ErrIntrospectionUnavailable
 	}
-	r := gjson.ParseBytes(body)
+	r := jsonv.ParseBytes(body)
 	if !r.IsObject() {
 		return nil, ErrIntrospectionUnavailable
 	}
-	if r.Get("active").Type != gjson.True {
+	if r.Get("active").Type != jsonv.True {
 		return nil, ErrInactive
 	}
 	var c jwt.Claims
 	c.Subject, c.Issuer, c.ID = r.Get("sub").String(), r.Get("iss").String(), r.Get("jti").String()
 	if aud := r.Get("aud"); aud.IsArray() {
-		aud.ForEach(func(_, a gjson.Result) bool { c.Audience = append(c.Audience, a.String()); return true })
+		aud.ForEach(func(_, a jsonv.Result) bool { c.Audience = append(c.Audience, a.String()); return true })
 	} else if aud.Exists() {
 		c.Audience = []string{aud.String()}
 	}
@@ -131,7 +131,7 @@ func (p *Provider) Introspected(status int, body []byte, now time.Time) (*Identi
 	skew := p.Verifier.ClockSkew.Seconds()
 	t := float64(now.UnixNano()) / 1e9
 	if exp := r.Get("exp"); exp.Exists() {
-		if exp.Type != gjson.Number || math.IsInf(exp.Num, 0) {
+		if exp.Type != jsonv.Number || math.IsInf(exp.Num, 0) {
 			return nil, ErrIntrospectionUnavailable
 		}
 		c.Expiry, c.HasExpiry = exp.Num, true

@@ -7,12 +7,12 @@ import (
 	"time"
 
 	"github.com/palisade-wasm/palisade/plugin/jwt"
-	"github.com/tidwall/gjson"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 func introspector(t *testing.T, extra string) *Provider {
 	t.Helper()
-	ps, err := Parse(gjson.Parse(`[{"name":"opaque","issuer":"https://idp.example","audiences":["orders"],
+	ps, err := Parse(jsonv.Parse(`[{"name":"opaque","issuer":"https://idp.example","audiences":["orders"],
 		"introspection":{"cluster":"idp","path":"/oauth2/introspect","client_id":"palisade proxy","client_secret":"s&cr=t",
 		"cache_seconds":60}`+extra+`}]`), "providers")
 	if err != nil {

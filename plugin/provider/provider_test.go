@@ -2,11 +2,12 @@ package provider
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/tidwall/gjson"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 func TestParse_Errors(t *testing.T) {
@@ -33,9 +34,13 @@ func TestParse_Errors(t *testing.T) {
 		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","dpop":{"max_age_seconds":0}}]`, "providers[0].dpop.max_age_seconds: must be a number of seconds from 1 to 3600"},
 		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","dpop":{"algorithms":["HS256"]}}]`, "providers[0].dpop.algorithms[0]: is not a supported algorithm"},
 		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","dpop":{"nonce":true}}]`, "providers[0].dpop.nonce: unknown field"},
+		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","claim_to_headers":[{"claim":"roles.#","header":"x-n"}]}]`,
+			`providers[0].claim_to_headers[0].claim: is not a supported claim path: '#' at byte 6 would be an array count or query in gjson, which is not supported; write \# for the character itself`},
+		{`[{"name":"a","secret":"` + strings.Repeat("A", 44) + `","claim_to_headers":[{"claim":"email","header":"x-e"},{"claim":"roles|@reverse","header":"x-r"}]}]`,
+			`providers[0].claim_to_headers[1].claim: is not a supported claim path: '|' at byte 5 would be a pipe in gjson, which is not supported; write \| for the character itself`},
 	}
 	for _, tc := range tests {
-		_, err := Parse(gjson.Parse(tc.doc), "providers")
+		_, err := Parse(jsonv.Parse(tc.doc), "providers")
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("Parse(%s) = %v\nwant %s", tc.doc, err, tc.want)
 		}
@@ -56,7 +61,7 @@ func TestDPoPSources(t *testing.T) {
 		{`,"dpop":{"mode":"disabled"}`, DPoPDisabled, 1},
 		{`,"from_headers":[{"name":"Authorization","value_prefix":"dpop "}]`, DPoPOptional, 1},
 	} {
-		ps, err := Parse(gjson.Parse(`[{"name":"a",`+secret+tc.dpop+`}]`), "providers")
+		ps, err := Parse(jsonv.Parse(`[{"name":"a",`+secret+tc.dpop+`}]`), "providers")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,7 +72,7 @@ func TestDPoPSources(t *testing.T) {
 }
 
 func TestFind(t *testing.T) {
-	ps, err := Parse(gjson.Parse(`[{"name":"a","secret":"`+strings.Repeat("A", 44)+`",
+	ps, err := Parse(jsonv.Parse(`[{"name":"a","secret":"`+strings.Repeat("A", 44)+`",
 		"from_headers":[{"name":"authorization","value_prefix":"Bearer "},{"name":"x-device-token"}],
 		"from_cookies":["session"],"from_params":["access_token"]}]`), "providers")
 	if err != nil {
@@ -154,8 +159,24 @@ func TestRemote(t *testing.T) {
 	if err := r.Fetched([]byte(`{"keys":[]}`), t0.Add(5*time.Second)); err == nil || r.Keys(t0.Add(5*time.Second)) == nil {
 		t.Error("an empty key set replaced the good one")
 	}
-	if !r.RequestEarly(t0.Add(6*time.Second)) || r.RequestEarly(t0.Add(7*time.Second)) {
-		t.Error("early refetch not limited to one per interval")
+	if !r.RequestEarly(t0.Add(6*time.Second)) || !r.Due(t0.Add(6*time.Second)) {
+		t.Error("early refetch not granted")
+	}
+	if !r.RequestEarly(t0.Add(6500 * time.Millisecond)) {
+		t.Error("a second unknown kid may not wait for the early fetch under way")
+	}
+	r.Started()
+	if err := r.Fetched([]byte(good), t0.Add(6600*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	// Within the interval: the caller waits, the fetch waits for the
+	// interval to pass.
+	if !r.RequestEarly(t0.Add(6800*time.Millisecond)) || r.Due(t0.Add(35900*time.Millisecond)) || !r.Due(t0.Add(36*time.Second)) {
+		t.Error("early refetch not limited to one per interval, or not scheduled after it")
+	}
+	r.Started()
+	if err := r.Fetched([]byte(good), t0.Add(36100*time.Millisecond)); err != nil || r.WantsEarly() {
+		t.Fatal("the scheduled early fetch did not answer the request", err)
 	}
 	if r.Keys(t0.Add(2*time.Hour)) != nil {
 		t.Error("keys used past the maximum staleness")
@@ -170,7 +191,7 @@ func TestRemote(t *testing.T) {
 }
 
 func TestSharedIdentity(t *testing.T) {
-	ps, _ := Parse(gjson.Parse(`[{"name":"a","secret":"`+strings.Repeat("A", 44)+`"}]`), "providers")
+	ps, _ := Parse(jsonv.Parse(`[{"name":"a","secret":"`+strings.Repeat("A", 44)+`"}]`), "providers")
 	now := time.Unix(1000, 0)
 	id := &Identity{Provider: ps[0], Payload: []byte(`{"sub":"alice","exp":2000}`)}
 	b := EncodeIdentity("tok", id, now.Add(time.Minute))
@@ -194,5 +215,99 @@ func TestSharedIdentity(t *testing.T) {
 	}
 	if SharedKey(1, "tok") == SharedKey(2, "tok") {
 		t.Error("configurations share slots")
+	}
+}
+
+// TestRemoteAdoptAnswersEarlyFetchOnlyWhenNewer: during a key rotation, a
+// VM that asked for an early fetch (a token named a kid it lacks) must not
+// take another VM's older key set as the answer: only keys fetched after
+// the request end the wait.
+func TestRemoteAdoptAnswersEarlyFetchOnlyWhenNewer(t *testing.T) {
+	cfg := &RemoteConfig{CacheDuration: time.Hour, MaxStaleness: 2 * time.Hour, RefetchInterval: time.Second}
+	good := `{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}`
+	t0 := time.Unix(1000, 0)
+	r := NewRemote(cfg)
+	if !r.Adopt([]byte(good), t0) || r.WantsEarly() {
+		t.Fatal("first keys not adopted")
+	}
+	if !r.RequestEarly(t0.Add(10 * time.Second)) {
+		t.Fatal("early fetch refused")
+	}
+	if !r.Adopt([]byte(good), t0.Add(5*time.Second)) || !r.WantsEarly() {
+		t.Error("keys fetched before the early request ended the wait for it")
+	}
+	if !r.Adopt([]byte(good), t0.Add(11*time.Second)) || r.WantsEarly() {
+		t.Error("keys fetched after the early request did not answer it")
+	}
+}
+
+// TestCacheComparesWholeTokens: tokens that share their last bytes (one
+// bucket) or differ in a single byte anywhere are told apart; expiry,
+// replacement and eviction keep the count right; a hit allocates nothing.
+func TestCacheComparesWholeTokens(t *testing.T) {
+	now := time.Unix(1000, 0)
+	c := NewCache(100, time.Minute)
+	base := strings.Repeat("header.payload.", 20) + "SIGNATURE-TAIL12"
+	ids := map[string]*Identity{}
+	var toks []string
+	for i := 0; i < 40; i++ {
+		b := []byte(base)
+		b[i*5%len(base[:len(base)-8])] ^= 1 // same tail, one byte differs
+		tok := string(b)
+		if _, dup := ids[tok]; dup {
+			continue
+		}
+		ids[tok] = &Identity{Payload: []byte(tok)}
+		toks = append(toks, tok)
+		c.Put(tok, ids[tok], now)
+	}
+	for _, tok := range toks {
+		if id, ok := c.Get(tok, now); !ok || id != ids[tok] {
+			t.Fatalf("wrong or missing identity for a token sharing its bucket")
+		}
+	}
+	if _, ok := c.Get(base, now); ok {
+		t.Error("a token never stored was found")
+	}
+	if _, ok := c.Get(base[:len(base)-1], now); ok {
+		t.Error("a prefix of a stored token was found")
+	}
+	if c.Len() != len(toks) {
+		t.Errorf("Len %d, want %d", c.Len(), len(toks))
+	}
+	c.Put(toks[0], ids[toks[1]], now) // replace, not add
+	if c.Len() != len(toks) {
+		t.Errorf("replacing an entry changed Len to %d", c.Len())
+	}
+	if _, ok := c.Get(toks[2], now.Add(2*time.Minute)); ok || c.Len() != len(toks)-1 {
+		t.Errorf("an entry past its TTL was served or kept (Len %d)", c.Len())
+	}
+	if n := testing.AllocsPerRun(100, func() { c.Get(toks[3], now) }); n != 0 {
+		t.Errorf("%v allocations per hit", n)
+	}
+	for i := 0; i < 300; i++ {
+		c.Put(strconv.Itoa(i)+base, &Identity{}, now)
+	}
+	if c.Len() > 100 {
+		t.Errorf("%d entries in a cache of 100", c.Len())
+	}
+	if !tokenEqual("", "") || tokenEqual("a", "b") || !tokenEqual(base, string([]byte(base))) || tokenEqual(base, base[:len(base)-1]+"x") {
+		t.Error("tokenEqual")
+	}
+}
+
+// TestClaimPaths: claim paths gjson read the same way load as written,
+// escapes included.
+func TestClaimPaths(t *testing.T) {
+	ps, err := Parse(jsonv.Parse(`[{"name":"a","secret":"`+strings.Repeat("A", 44)+`","claim_to_headers":[
+		{"claim":"realm_access.roles","header":"x-roles"},
+		{"claim":"https://example\\.com/tenant","header":"x-tenant"},
+		{"claim":"cnf.x5t#S256","header":"x-thumb"}]}]`), "providers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ClaimHeader{{"realm_access.roles", "x-roles"}, {`https://example\.com/tenant`, "x-tenant"}, {"cnf.x5t#S256", "x-thumb"}}
+	if got := ps[0].ClaimHeaders; len(got) != len(want) || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Errorf("ClaimHeaders = %q, want %q", got, want)
 	}
 }

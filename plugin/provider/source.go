@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/tidwall/gjson"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 // SourceKind says where a token is found.
@@ -26,13 +26,13 @@ type Source struct {
 	Prefix string
 }
 
-func parseSources(key string, f gjson.Result, fp string) ([]Source, error) {
+func parseSources(key string, f jsonv.Result, fp string) ([]Source, error) {
 	if !f.IsArray() {
 		return nil, &Error{fp, "must be an array"}
 	}
 	var out []Source
 	var err error
-	f.ForEach(func(_, e gjson.Result) bool {
+	f.ForEach(func(_, e jsonv.Result) bool {
 		ep := fp + "[" + strconv.Itoa(len(out)) + "]"
 		switch key {
 		case "from_headers":
@@ -43,7 +43,7 @@ func parseSources(key string, f gjson.Result, fp string) ([]Source, error) {
 			}
 			out = append(out, Source{Kind: FromHeader, Name: name, Prefix: e.Get("value_prefix").String()})
 		case "from_cookies", "from_params":
-			if e.Type != gjson.String || e.Str == "" {
+			if e.Type != jsonv.String || e.Str == "" {
 				err = &Error{ep, "must be a non-empty string"}
 				return false
 			}
@@ -96,7 +96,7 @@ func FindIn(providers []*Provider, headers [][2]string, query string, wanted fun
 			switch s.Kind {
 			case FromHeader:
 				for _, kv := range headers {
-					if wanted != nil && !wanted(kv[0]) || kv[0] != s.Name {
+					if kv[0] != s.Name || wanted != nil && !wanted(kv[0]) {
 						continue
 					}
 					v := kv[1]
@@ -112,7 +112,7 @@ func FindIn(providers []*Provider, headers [][2]string, query string, wanted fun
 				}
 			case FromCookie:
 				for _, kv := range headers {
-					if (wanted == nil || wanted(kv[0])) && kv[0] == "cookie" {
+					if kv[0] == "cookie" && (wanted == nil || wanted(kv[0])) {
 						if err := add(cookie(kv[1], s.Name), s); err != nil {
 							return Found{}, false, err
 						}

@@ -48,7 +48,17 @@ func policyCheck(args []string, stdout, stderr io.Writer) int {
 	for _, w := range p.Warnings() {
 		fmt.Fprintf(stdout, "%s: warning: %s\n", args[0], w)
 	}
-	fmt.Fprintf(stdout, "%s: ok: %d rules, %s, default %s\n", args[0], len(p.Rules), combining(p.Combining), p.Default)
+	var audit []string
+	for _, r := range p.Rules {
+		if r.Mode == policies.ModeAudit {
+			audit = append(audit, r.Name)
+		}
+	}
+	inAudit := ""
+	if len(audit) > 0 {
+		inAudit = fmt.Sprintf(" (%d in audit mode: %s)", len(audit), strings.Join(audit, ", "))
+	}
+	fmt.Fprintf(stdout, "%s: ok: %d rules%s, %s, default %s\n", args[0], len(p.Rules), inAudit, combining(p.Combining), p.Default)
 	return 0
 }
 
@@ -145,12 +155,18 @@ func policyExplain(args []string, stdout, stderr io.Writer) int {
 			default:
 				mark = "  condition " + t.Condition
 			}
+			if t.Mode == policies.ModeAudit {
+				mark += " (audit mode: decides nothing)"
+			}
 			fmt.Fprintf(stdout, "  %-6s %-45s %s\n", t.Action, t.Name, strings.TrimSpace(mark))
 			for _, cl := range t.Clauses {
 				fmt.Fprintf(stdout, "           %-50s = %s\n", cl.Src, cl.Value)
 			}
 		}
 		fmt.Fprintf(stdout, "  decision: %s by %s\n", d.Action, ruleDesc(p.RuleName(d), d.Reason))
+		if d.ShadowRule >= 0 {
+			fmt.Fprintf(stdout, "  audit mode: %s would %s\n", ruleDesc(p.ShadowRuleName(d), d.ShadowReason), d.ShadowAction)
+		}
 	}
 	if shown == 0 {
 		fmt.Fprintf(stderr, "no case named %q\n", args[1])

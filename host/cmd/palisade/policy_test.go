@@ -70,3 +70,43 @@ func TestImportIstio(t *testing.T) {
 		t.Fatalf("unknown source: exit %d", code)
 	}
 }
+
+// TestPolicyAuditMode: check and explain show which rules are in audit
+// mode and what one would have decided.
+func TestPolicyAuditMode(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "p.yaml"), []byte(`rules:
+  - name: orders
+    action: allow
+    match: {paths: ["/orders/**"]}
+  - name: no-bulk-export
+    action: deny
+    mode: audit
+    match: {paths: ["/orders/export"]}
+`), 0o600)
+	os.WriteFile(filepath.Join(dir, "cases.yaml"), []byte(`policy: p.yaml
+cases:
+  - name: export
+    request: {method: GET, path: /orders/export}
+    expect: {decision: allow, rule: orders}
+`), 0o600)
+	code, out, errs := runCmd(t, "policy", "check", filepath.Join(dir, "p.yaml"))
+	if want := filepath.Join(dir, "p.yaml") + ": ok: 2 rules (1 in audit mode: no-bulk-export), deny-overrides, default deny\n"; code != 0 || out != want {
+		t.Errorf("check: %d %q %q, want %q", code, out, errs, want)
+	}
+	code, out, errs = runCmd(t, "policy", "explain", filepath.Join(dir, "cases.yaml"))
+	want := `export: GET /orders/export
+  allow  orders                                        applies
+  deny   no-bulk-export                                applies (audit mode: decides nothing)
+  decision: allow by rule orders
+  audit mode: rule no-bulk-export would deny
+`
+	if code != 0 || out != want {
+		t.Errorf("explain: %d %q\n%s\nwant:\n%s", code, errs, out, want)
+	}
+	os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("rules:\n  - name: r\n    action: deny\n    mode: shadow\n"), 0o600)
+	code, _, errs = runCmd(t, "policy", "check", filepath.Join(dir, "bad.yaml"))
+	if code != 1 || !strings.Contains(errs, `policy.rules[0].mode (rule "r"): must be enforce or audit, not "shadow"`) {
+		t.Errorf("check of an unknown mode: %d %q", code, errs)
+	}
+}

@@ -43,15 +43,15 @@ func runToken(args []string, stdout, stderr io.Writer) int {
 
 // tokenVerify runs the plugin's own verification (the same Go packages)
 // on a token: "valid" with the provider and claims, or "invalid: <reason
-// code>", exit status 0 or 1. Remote key sets are not fetched: give the
-// keys with -jwks.
+// code>", exit status 0 or 1. Remote key sets are not fetched, nor OIDC
+// discovery documents read: give the keys with -jwks.
 func tokenVerify(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("token verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfgPath := fs.String("config", "", "plugin configuration (JSON) whose providers verify the token")
 	name := fs.String("provider", "", "use this provider instead of choosing by issuer")
 	nowFlag := fs.Int64("now", 0, "verify as of this Unix time (default: now)")
-	jwksPath := fs.String("jwks", "", "key set (JSON) for a provider with remote_jwks")
+	jwksPath := fs.String("jwks", "", "key set (JSON) for a provider with remote_jwks (discovery included: nothing is fetched)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: palisade token verify --config FILE [--provider NAME] [--now UNIX_SECONDS] [--jwks FILE] TOKEN")
 		fs.PrintDefaults()

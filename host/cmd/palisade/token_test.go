@@ -72,3 +72,23 @@ func TestTokenCommand(t *testing.T) {
 		})
 	}
 }
+
+// token verify never fetches: a provider with remote_jwks, with or without
+// OIDC discovery, is verified with the key set given by -jwks, and without
+// one the answer is the plugin's jwks_unavailable.
+func TestTokenVerifyDiscoveryProvider(t *testing.T) {
+	dir := t.TempDir()
+	_, jwks, _ := runCmd(t, "token", "jwks", "-key", testKey, "-kid", "demo")
+	jwksPath, cfgPath := filepath.Join(dir, "jwks.json"), filepath.Join(dir, "plugin.json")
+	os.WriteFile(jwksPath, []byte(jwks), 0o600)
+	os.WriteFile(cfgPath, []byte(`{"providers":[{"name":"demo","issuer":"https://idp.demo/realms/a","audiences":["app"],
+		"remote_jwks":{"cluster":"idp","discovery":{"jwks_clusters":[{"origin":"https://keys.idp.demo","cluster":"keys"}]}}}]}`), 0o600)
+	_, tok, _ := runCmd(t, "token", "sign", "-key", testKey, "-kid", "demo", "-iss", "https://idp.demo/realms/a", "-sub", "alice", "-aud", "app")
+	tok = strings.TrimSpace(tok)
+	if code, out, errs := runCmd(t, "token", "verify", "--config", cfgPath, "--jwks", jwksPath, tok); code != 0 || !strings.HasPrefix(out, "valid\nprovider: demo\n") {
+		t.Errorf("with -jwks: exit %d, %q %q", code, out, errs)
+	}
+	if code, out, _ := runCmd(t, "token", "verify", "--config", cfgPath, tok); code != 1 || out != "invalid: jwks_unavailable\n" {
+		t.Errorf("without -jwks: exit %d, %q", code, out)
+	}
+}

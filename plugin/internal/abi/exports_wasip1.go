@@ -65,7 +65,7 @@ func proxyOnHTTPCallResponse(rootID, calloutID, numHeaders, bodySize, numTrailer
 	if err := SetEffectiveContext(c.context); err != nil {
 		return // the context is gone: nothing to resume
 	}
-	if _, isStream := vm.streams[c.context]; isStream {
+	if _, isStream := vm.streams.get(c.context); isStream {
 		defer recoverStream("http call callback")
 	} else {
 		defer recoverRoot("http call callback")

@@ -44,6 +44,16 @@ func SetEffectiveContext(contextID uint32) error { return proxywasm.SetEffective
 // GetHttpRequestHeaders returns every request header in one host call.
 func GetHttpRequestHeaders() ([][2]string, error) { return proxywasm.GetHttpRequestHeaders() }
 
+// GetHttpRequestHeadersInto is GetHttpRequestHeaders reusing dst's storage
+// for the pairs (its contents are overwritten).
+func GetHttpRequestHeadersInto(dst [][2]string) ([][2]string, error) {
+	hs, err := proxywasm.GetHttpRequestHeaders()
+	if err != nil {
+		return dst[:0], err
+	}
+	return append(dst[:0], hs...), nil
+}
+
 // GetHttpRequestHeader returns the value of the request header key.
 func GetHttpRequestHeader(key string) (string, error) { return proxywasm.GetHttpRequestHeader(key) }
 
@@ -118,6 +128,16 @@ func AppendHttpResponseBody(data []byte) error { return proxywasm.AppendHttpResp
 // GetProperty returns the host property at path in the host's encoding
 // (strings raw, integers 8-byte little-endian, ...).
 func GetProperty(path []string) ([]byte, error) { return proxywasm.GetProperty(path) }
+
+// AppendTo appends the property's value to dst (which may be nil) and
+// returns the extended slice.
+func (p Property) AppendTo(dst []byte) ([]byte, error) {
+	v, err := proxywasm.GetProperty(p.path)
+	if err != nil {
+		return dst, err
+	}
+	return append(dst, v...), nil
+}
 
 // SetProperty sets the host property at path.
 func SetProperty(path []string, data []byte) error { return proxywasm.SetProperty(path, data) }

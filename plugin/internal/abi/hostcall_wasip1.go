@@ -56,7 +56,9 @@ func SetEffectiveContext(contextID uint32) error {
 	return nil
 }
 
-func getMap(t uint32) ([][2]string, error) {
+func getMap(t uint32) ([][2]string, error) { return getMapInto(t, nil) }
+
+func getMapInto(t uint32, dst [][2]string) ([][2]string, error) {
 	arenaReset()
 	var p, n uint32
 	if err := statusError(status(proxyGetHeaderMapPairs(t, unsafe.Pointer(&p), unsafe.Pointer(&n)))); err != nil {
@@ -66,7 +68,7 @@ func getMap(t uint32) ([][2]string, error) {
 	if !ok {
 		return nil, types.ErrorInternalFailure
 	}
-	m, err := deserializeMap(b)
+	m, err := deserializeMapInto(dst, b)
 	if err != nil {
 		return nil, types.ErrorInternalFailure
 	}
@@ -103,7 +105,13 @@ func removeMapValue(t uint32, key string) error {
 	return statusError(status(proxyRemoveHeaderMapValue(t, strPtr(key), uint32(len(key)))))
 }
 
-func GetHttpRequestHeaders() ([][2]string, error)     { return getMap(mapRequestHeaders) }
+func GetHttpRequestHeaders() ([][2]string, error) { return getMap(mapRequestHeaders) }
+
+// GetHttpRequestHeadersInto is GetHttpRequestHeaders reusing dst's storage
+// for the pairs (its contents are overwritten; the strings are new).
+func GetHttpRequestHeadersInto(dst [][2]string) ([][2]string, error) {
+	return getMapInto(mapRequestHeaders, dst)
+}
 func GetHttpRequestHeader(key string) (string, error) { return getMapValue(mapRequestHeaders, key) }
 func AddHttpRequestHeader(key, value string) error    { return addMapValue(mapRequestHeaders, key, value) }
 func ReplaceHttpRequestHeader(key, value string) error {
@@ -144,8 +152,15 @@ func AppendHttpResponseBody(data []byte) error {
 }
 
 func GetProperty(path []string) ([]byte, error) {
+	return getProperty(serializePath(path), nil)
+}
+
+// AppendTo appends the property's value to dst (which may be nil) and
+// returns the extended slice: with room in dst, nothing is allocated.
+func (p Property) AppendTo(dst []byte) ([]byte, error) { return getProperty(p.wire, dst) }
+
+func getProperty(b, dst []byte) ([]byte, error) {
 	arenaReset()
-	b := serializePath(path)
 	var p, n uint32
 	if err := statusError(status(proxyGetProperty(bytesPtr(b), uint32(len(b)), unsafe.Pointer(&p), unsafe.Pointer(&n)))); err != nil {
 		return nil, err
@@ -154,7 +169,7 @@ func GetProperty(path []string) ([]byte, error) {
 	if !ok {
 		return nil, types.ErrorInternalFailure
 	}
-	return append([]byte(nil), v...), nil
+	return append(dst, v...), nil
 }
 
 func SetProperty(path []string, data []byte) error {

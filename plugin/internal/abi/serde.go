@@ -39,9 +39,13 @@ func serializeMap(m [][2]string) []byte {
 
 // deserializeMap parses a serialized map. All keys and values share one
 // string copied from b: two allocations for the whole map.
-func deserializeMap(b []byte) ([][2]string, error) {
+func deserializeMap(b []byte) ([][2]string, error) { return deserializeMapInto(nil, b) }
+
+// deserializeMapInto is deserializeMap writing the pairs into dst's
+// storage when it has room (its contents are overwritten).
+func deserializeMapInto(dst [][2]string, b []byte) ([][2]string, error) {
 	if len(b) == 0 || len(b) == 1 && b[0] == 0 {
-		return nil, nil
+		return dst[:0], nil
 	}
 	if len(b) < 4 {
 		return nil, errMalformedMap
@@ -52,7 +56,11 @@ func deserializeMap(b []byte) ([][2]string, error) {
 	}
 	sizes, data := b[4:4+8*n], b[4+8*n:]
 	all := string(data)
-	out := make([][2]string, n)
+	out := dst[:0]
+	if out == nil || uint64(cap(out)) < n {
+		out = make([][2]string, n)
+	}
+	out = out[:n]
 	off := uint64(0)
 	for i := uint64(0); i < n; i++ {
 		kl := uint64(binary.LittleEndian.Uint32(sizes[8*i:]))

@@ -9,7 +9,7 @@ import "github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 type state struct {
 	vm       types.VMContext
 	plugins  map[uint32]types.PluginContext
-	streams  map[uint32]stream
+	streams  streamTable
 	callouts map[uint32]callout
 }
 
@@ -24,7 +24,7 @@ type callout struct {
 }
 
 func newState(vm types.VMContext) *state {
-	return &state{vm: vm, plugins: map[uint32]types.PluginContext{}, streams: map[uint32]stream{}, callouts: map[uint32]callout{}}
+	return &state{vm: vm, plugins: map[uint32]types.PluginContext{}, callouts: map[uint32]callout{}}
 }
 
 func (s *state) contextCreate(id, parent uint32) {
@@ -40,7 +40,7 @@ func (s *state) contextCreate(id, parent uint32) {
 		return
 	}
 	if h := p.NewHttpContext(id); h != nil {
-		s.streams[id] = stream{root: parent, ctx: h}
+		s.streams.put(id, stream{root: parent, ctx: h})
 	}
 }
 
@@ -72,7 +72,8 @@ func (s *state) queueReady(id, queue uint32) {
 // export answers Pause: for a security filter, a stream it cannot place
 // must not continue (the host then times the stream out and fails it).
 func (s *state) http(id uint32) types.HttpContext {
-	return s.streams[id].ctx
+	st, _ := s.streams.get(id)
+	return st.ctx
 }
 
 func (s *state) done(id uint32) bool {
@@ -83,18 +84,37 @@ func (s *state) done(id uint32) bool {
 }
 
 func (s *state) log(id uint32) {
-	if st, ok := s.streams[id]; ok {
+	if st, ok := s.streams.get(id); ok {
 		st.ctx.OnHttpStreamDone()
 	}
 }
 
+// Deleter is implemented by an HTTP context that wants to know when the
+// host deletes it (proxy_on_delete). It is told after the calls it was
+// waiting for are forgotten: nothing reaches it any more, so the plugin
+// may reuse it for a later stream. The SDK has no such callback: natively
+// it is never called.
+type Deleter interface {
+	OnHttpContextDelete()
+}
+
+// delete forgets a context and the calls it still waits for. A stream is
+// the common case, once per request: it costs no map operation unless
+// calls are pending.
 func (s *state) delete(id uint32) {
-	delete(s.streams, id)
-	delete(s.plugins, id)
-	for cid, c := range s.callouts {
-		if c.context == id {
-			delete(s.callouts, cid)
+	st, isStream := s.streams.remove(id)
+	if !isStream {
+		delete(s.plugins, id)
+	}
+	if len(s.callouts) > 0 {
+		for cid, c := range s.callouts {
+			if c.context == id {
+				delete(s.callouts, cid)
+			}
 		}
+	}
+	if d, ok := st.ctx.(Deleter); ok {
+		d.OnHttpContextDelete()
 	}
 }
 

@@ -97,3 +97,43 @@ func TestCallouts(t *testing.T) {
 		t.Error("a deleted context's callout survived")
 	}
 }
+
+// deleting is an HTTP context that wants to be told of its deletion.
+type deleting struct {
+	types.DefaultHttpContext
+	s       *state
+	id      uint32
+	deleted int
+	pending int // the stream's calls still registered when it was told
+}
+
+func (d *deleting) OnHttpContextDelete() {
+	d.deleted++
+	for _, c := range d.s.callouts {
+		if c.context == d.id {
+			d.pending++
+		}
+	}
+}
+
+// TestStateDeleteTellsStream: a stream that implements Deleter hears of
+// its deletion once, after its pending calls are forgotten (so it may be
+// reused), and the calls of other contexts stay.
+func TestStateDeleteTellsStream(t *testing.T) {
+	s := newState(nil)
+	d := &deleting{s: s, id: 2}
+	s.streams.put(2, stream{root: 1, ctx: d})
+	s.registerCallout(7, 2, func(int, int, int) {})
+	s.registerCallout(8, 3, func(int, int, int) {})
+	s.delete(2)
+	if d.deleted != 1 || d.pending != 0 {
+		t.Fatalf("told %d times with %d calls pending, want once with none", d.deleted, d.pending)
+	}
+	if _, ok := s.takeCallout(8); !ok {
+		t.Error("another context's call was forgotten")
+	}
+	s.delete(2)
+	if d.deleted != 1 {
+		t.Error("told again for a stream already deleted")
+	}
+}
