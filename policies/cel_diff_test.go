@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"cel.dev/cel-go/interpreter"
 )
 
 // The differential test: random well-typed expressions over the whole
@@ -43,7 +45,7 @@ func TestDifferential(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, 0x9a11))
 	env := celEnv(t)
 	reqs := make([]*Request, diffRequests)
-	acts := make([]map[string]any, diffRequests)
+	acts := make([]interpreter.Activation, diffRequests)
 	for i := range reqs {
 		reqs[i] = celRandomRequest(rng)
 		acts[i] = celActivation(reqs[i])
