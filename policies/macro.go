@@ -9,11 +9,21 @@ import "github.com/tidwall/gjson"
 // lookup by name at decision time. A nested macro has its own slot, a
 // sibling reuses one (evaluations never overlap).
 //
+// Nested macros multiply: three over a 1,000-element claim are a billion
+// steps, and a header's values are the client's to choose. A decision
+// runs at most maxSteps macro iterations; past that the macro is an
+// error (the condition fails closed), where CEL would run on.
+//
 // Errors follow CEL's logical operators, since the expansions are folds
 // with || (exists) and && (all): an element that decides (true for
 // exists, false for all) decides even when another element's predicate
 // failed, in whatever order they come; otherwise a failure is the
 // result. exists_one counts, and any failure is its result.
+
+// maxSteps bounds the macro iterations of one decision.
+const maxSteps = 100000
+
+var errTooManySteps = errVal("evaluation budget exceeded: more than 100000 macro iterations in one decision")
 
 func (c *compiler) compileMacro(n *node) (eval, error) {
 	rng, err := c.compileNode(n.target)
@@ -66,9 +76,13 @@ func newQuantifier(rng, pred eval, slot int, decider bool) eval {
 		if l.k == kError {
 			return l
 		}
-		decided, hasFailed := false, false
+		decided, hasFailed, over := false, false, false
 		var failed value
 		ok := l.iterate(func(e value) bool {
+			if r.steps++; r.steps > maxSteps {
+				over = true
+				return false
+			}
 			r.vars[slot] = e
 			p := pred(r)
 			switch {
@@ -86,6 +100,8 @@ func newQuantifier(rng, pred eval, slot int, decider bool) eval {
 		switch {
 		case !ok:
 			return errNoSuchOverload
+		case over:
+			return errTooManySteps
 		case decided:
 			return boolVal(decider)
 		case hasFailed:
@@ -105,6 +121,10 @@ func newExistsOne(rng, pred eval, slot int) eval {
 		n := 0
 		failed := value{k: kBool} // not an error until one comes
 		ok := l.iterate(func(e value) bool {
+			if r.steps++; r.steps > maxSteps {
+				failed = errTooManySteps
+				return false
+			}
 			r.vars[slot] = e
 			switch p := pred(r); {
 			case p.k == kBool:

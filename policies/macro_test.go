@@ -96,3 +96,38 @@ func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// TestMacroBudget: nested macros over lists a request brings cannot run
+// away: past 100,000 iterations in one decision the condition is an
+// error, and a deny rule on it trips (fails closed); the budget is per
+// decision, not per policy lifetime.
+func TestMacroBudget(t *testing.T) {
+	p, err := Compile([]byte(`{"default":"allow","rules":[{"name":"triples","action":"deny","when":`+
+		jsonString(`request.headerValues["x"].exists(a, request.headerValues["x"].exists(b, request.headerValues["x"].exists(c, a == "1" && b == "2" && c == "3")))`)+`}]}`), "policy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	many := func(n int) *Request {
+		r := &Request{}
+		for range n {
+			r.Headers = append(r.Headers, [2]string{"x", "0"})
+		}
+		return r
+	}
+	tests := []struct {
+		values int
+		action Action
+		reason string
+	}{
+		{10, Allow, "default"},          // 1,110 iterations
+		{46, Allow, "default"},          // 99,498
+		{47, Deny, "condition_error"},   // past 100,000
+		{1000, Deny, "condition_error"}, // stops at the budget, not at 10^9
+		{10, Allow, "default"},          // a new decision, a new budget
+	}
+	for _, tc := range tests {
+		if d := p.Decide(many(tc.values)); d.Action != tc.action || d.Reason != tc.reason {
+			t.Errorf("%d values: %v %s, want %v %s", tc.values, d.Action, d.Reason, tc.action, tc.reason)
+		}
+	}
+}

@@ -40,8 +40,10 @@ type Request struct {
 	filled bool
 
 	// vars hold the variables of the macros being evaluated, one per
-	// nesting level (see macro.go).
-	vars [maxVars]value
+	// nesting level, and steps counts their iterations in this decision
+	// (see macro.go).
+	vars  [maxVars]value
+	steps int
 }
 
 // Principal is a user or a thing.
