@@ -13,6 +13,7 @@ const (
 	nCond   // args[0] ? args[1] : args[2]
 	nList   // [args...]
 	nHas    // has(args[0]), args[0] a selection
+	nMacro  // target.name(args[0], args[1]): exists, all, exists_one; args[0] is the variable (bind)
 )
 
 // node is a parsed expression.
@@ -21,6 +22,7 @@ type node struct {
 	pos    int
 	op     string
 	name   string
+	bind   string // the variable of a macro
 	lit    value
 	target *node
 	args   []*node

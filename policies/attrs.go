@@ -34,6 +34,9 @@ func (c *compiler) attribute(n *node) (eval, bool, error) {
 		}
 		break
 	}
+	if c.bound(path[len(path)-1]) {
+		return nil, false, nil // rooted at a macro variable: a value, not an attribute
+	}
 	for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
 		path[i], path[j] = path[j], path[i]
 		pos[i], pos[j] = pos[j], pos[i]
@@ -67,9 +70,14 @@ func (c *compiler) attribute(n *node) (eval, bool, error) {
 		case "request", "path", "source", "user", "service", "thing":
 			return nil, true, &Error{Pos: pos[0], Msg: quote(path[0]) + " is a group of attributes; select one, like " + path[0] + "." + example(path[0])}
 		case "now":
-			return nil, true, &Error{Pos: pos[0], Msg: "now is not supported yet"}
+			return func(r *Request) value {
+				if r.Now.IsZero() {
+					return errNoTime // never year 1, which every deadline is after
+				}
+				return timeVal(r.Now)
+			}, true, nil
 		}
-		return nil, true, &Error{Pos: pos[0], Msg: "undeclared reference to " + quote(path[0]) + " (known: request, path, source, user, service, thing)"}
+		return nil, true, &Error{Pos: pos[0], Msg: "undeclared reference to " + quote(path[0]) + " (known: request, path, source, user, service, thing, now)"}
 	}
 	switch path[0] {
 	case "request":
@@ -84,7 +92,7 @@ func (c *compiler) attribute(n *node) (eval, bool, error) {
 			return str(func(r *Request) string { return r.Scheme })
 		case "headers":
 			if len(path) != 3 {
-				return nil, true, &Error{Pos: pos[1], Msg: "select one header: request.headers[\"x-name\"]"}
+				return nil, true, &Error{Pos: pos[1], Msg: "select one header: request.headers[\"x-name\"], or test for one: \"x-name\" in request.headers"}
 			}
 			name := strings.ToLower(path[2])
 			// A header sent several times has no single value: reading
@@ -102,9 +110,17 @@ func (c *compiler) attribute(n *node) (eval, bool, error) {
 				}
 				return v
 			}, true, nil
+		case "headerValues", "queryValues":
+			if len(path) != 3 {
+				return nil, true, &Error{Pos: pos[1], Msg: "select one name: request." + path[1] + "[\"name\"] is the list of its values"}
+			}
+			if path[1] == "headerValues" {
+				return valuesOf(fromHeaders, strings.ToLower(path[2])), true, nil
+			}
+			return valuesOf(fromQuery, path[2]), true, nil
 		case "query":
 			if len(path) != 3 {
-				return nil, true, &Error{Pos: pos[1], Msg: "select one parameter: request.query[\"name\"]"}
+				return nil, true, &Error{Pos: pos[1], Msg: "select one parameter: request.query[\"name\"], or test for one: \"name\" in request.query"}
 			}
 			name := path[2]
 			return func(r *Request) value {

@@ -27,6 +27,9 @@ func (t typ) String() string {
 	if t.k == kList {
 		return "list(" + t.elem.String() + ")"
 	}
+	if t.k == kMap {
+		return "map(string, " + t.elem.String() + ")"
+	}
 	return kindNames[t.k]
 }
 
@@ -37,7 +40,7 @@ func same(a, b typ) bool {
 	if a.k != b.k {
 		return false
 	}
-	if a.k == kList {
+	if a.k == kList || a.k == kMap {
 		return same(*a.elem, *b.elem)
 	}
 	return true
@@ -54,15 +57,36 @@ func overloadErr(n *node, op string, ts ...typ) error {
 	return &Error{Pos: n.pos, Msg: msg + ")"}
 }
 
+// checker type-checks one expression; scope holds the variables of the
+// macros around the node being checked, innermost last.
+type checker struct {
+	scope []binding
+}
+
+type binding struct {
+	name string
+	t    typ
+}
+
+// lookup returns the type of macro variable name, if one is in scope.
+func (c *checker) lookup(name string) (typ, bool) {
+	for i := len(c.scope) - 1; i >= 0; i-- {
+		if c.scope[i].name == name {
+			return c.scope[i].t, true
+		}
+	}
+	return typ{}, false
+}
+
 // check returns the static type of n.
-func check(n *node) (typ, error) {
+func (c *checker) check(n *node) (typ, error) {
 	switch n.kind {
 	case nLit:
 		return typ{k: n.lit.k}, nil
 	case nList:
 		var elem *typ
 		for _, a := range n.args {
-			t, err := check(a)
+			t, err := c.check(a)
 			if err != nil {
 				return typ{}, err
 			}
@@ -78,11 +102,11 @@ func check(n *node) (typ, error) {
 		}
 		return typ{k: kList, elem: elem}, nil
 	case nIdent, nSelect, nIndex:
-		if t, ok := attrType(n); ok {
+		if t, ok := c.attrType(n); ok {
 			return t, nil
 		}
 		if n.kind == nSelect {
-			t, err := check(n.target)
+			t, err := c.check(n.target)
 			if err != nil {
 				return typ{}, err
 			}
@@ -91,28 +115,37 @@ func check(n *node) (typ, error) {
 			}
 			return tyDyn, nil
 		}
+		if n.kind == nIdent {
+			if t, ok := c.lookup(n.name); ok {
+				return t, nil
+			}
+		}
 		if n.kind == nIndex {
-			c, err := check(n.args[0])
+			ct, err := c.check(n.args[0])
 			if err != nil {
 				return typ{}, err
 			}
-			i, err := check(n.args[1])
+			i, err := c.check(n.args[1])
 			if err != nil {
 				return typ{}, err
 			}
 			switch {
-			case c.isDyn():
+			case ct.isDyn():
 				return tyDyn, nil
-			case c.k == kList && (i.isDyn() || i.k == kInt || i.k == kUint):
-				return *c.elem, nil
+			case ct.k == kList && (i.isDyn() || i.k == kInt || i.k == kUint):
+				return *ct.elem, nil
+			case ct.k == kMap && (i.isDyn() || i.k == kString):
+				return *ct.elem, nil
 			}
-			return typ{}, overloadErr(n, "_[_]", c, i)
+			return typ{}, overloadErr(n, "_[_]", ct, i)
 		}
 		return tyDyn, nil
 	case nHas:
 		return tyBool, nil
+	case nMacro:
+		return c.checkMacro(n)
 	case nUnary:
-		t, err := check(n.args[0])
+		t, err := c.check(n.args[0])
 		if err != nil {
 			return typ{}, err
 		}
@@ -121,39 +154,39 @@ func check(n *node) (typ, error) {
 		}
 		return tyBool, nil
 	case nCond:
-		c, err := check(n.args[0])
+		cond, err := c.check(n.args[0])
 		if err != nil {
 			return typ{}, err
 		}
-		a, err := check(n.args[1])
+		a, err := c.check(n.args[1])
 		if err != nil {
 			return typ{}, err
 		}
-		b, err := check(n.args[2])
+		b, err := c.check(n.args[2])
 		if err != nil {
 			return typ{}, err
 		}
-		if (!c.isDyn() && c.k != kBool) || !same(a, b) {
-			return typ{}, overloadErr(n, "_?_:_", c, a, b)
+		if (!cond.isDyn() && cond.k != kBool) || !same(a, b) {
+			return typ{}, overloadErr(n, "_?_:_", cond, a, b)
 		}
 		if a.isDyn() {
 			return b, nil
 		}
 		return a, nil
 	case nBinary:
-		return checkBinary(n)
+		return c.checkBinary(n)
 	case nCall:
-		return checkCall(n)
+		return c.checkCall(n)
 	}
 	return tyDyn, nil
 }
 
-func checkBinary(n *node) (typ, error) {
-	a, err := check(n.args[0])
+func (c *checker) checkBinary(n *node) (typ, error) {
+	a, err := c.check(n.args[0])
 	if err != nil {
 		return typ{}, err
 	}
-	b, err := check(n.args[1])
+	b, err := c.check(n.args[1])
 	if err != nil {
 		return typ{}, err
 	}
@@ -175,10 +208,13 @@ func checkBinary(n *node) (typ, error) {
 			return typ{}, overloadErr(n, "_"+n.op+"_", a, b)
 		}
 		return tyBool, nil
+	case "+", "-":
+		return checkArith(n, a, b)
 	case "in":
 		switch {
 		case b.isDyn():
 		case b.k == kList && same(a, *b.elem):
+		case b.k == kMap && (a.isDyn() || a.k == kString):
 		default:
 			return typ{}, overloadErr(n, "@in", a, b)
 		}
@@ -188,24 +224,60 @@ func checkBinary(n *node) (typ, error) {
 }
 
 func orderable(k kind) bool {
-	return k == kInt || k == kUint || k == kDouble || k == kString || k == kBytes || k == kBool
+	return k == kInt || k == kUint || k == kDouble || k == kString || k == kBytes || k == kBool || k == kTimestamp || k == kDuration
 }
 
-func checkCall(n *node) (typ, error) {
+// checkArith types + and -, which Palisade has for timestamps and
+// durations only (CEL's overloads: timestamp ± duration, duration ±
+// duration, duration + timestamp, timestamp - timestamp). With a dyn
+// operand, the type is what the other side leaves possible.
+func checkArith(n *node, a, b typ) (typ, error) {
+	isTime := func(t typ) bool { return t.k == kTimestamp || t.k == kDuration }
+	if !isTime(a) && !isTime(b) {
+		return typ{}, &Error{Pos: n.pos, Msg: "arithmetic (" + n.op + ") is only supported on timestamps and durations"}
+	}
+	ts, dur := tyTimestamp, tyDuration
+	switch {
+	case a.isDyn() && n.op == "+" && b.k == kTimestamp, b.isDyn() && n.op == "+" && a.k == kTimestamp:
+		return ts, nil
+	case a.isDyn() && n.op == "-" && b.k == kTimestamp, b.isDyn() && n.op == "-" && a.k == kDuration:
+		return dur, nil
+	case a.isDyn() || b.isDyn():
+		return tyDyn, nil
+	case a.k == kTimestamp && b.k == kDuration, n.op == "+" && a.k == kDuration && b.k == kTimestamp:
+		return ts, nil
+	case a.k == kDuration && b.k == kDuration, n.op == "-" && a.k == kTimestamp && b.k == kTimestamp:
+		return dur, nil
+	}
+	return typ{}, overloadErr(n, "_"+n.op+"_", a, b)
+}
+
+func (c *checker) checkCall(n *node) (typ, error) {
 	var recv typ
 	if n.target != nil {
 		var err error
-		if recv, err = check(n.target); err != nil {
+		if recv, err = c.check(n.target); err != nil {
 			return typ{}, err
 		}
 	}
 	args := make([]typ, len(n.args))
 	for i, a := range n.args {
-		t, err := check(a)
+		t, err := c.check(a)
 		if err != nil {
 			return typ{}, err
 		}
 		args[i] = t
+	}
+	if ovs := overloadsOf(n.name); ovs != nil {
+		all := args
+		if n.target != nil {
+			all = append([]typ{recv}, args...)
+		}
+		t, ok := resolve(ovs, n.target != nil, all)
+		if !ok {
+			return typ{}, overloadErr(n, n.name, all...)
+		}
+		return t, nil
 	}
 	isStr := func(t typ) bool { return t.isDyn() || t.k == kString }
 	switch n.name {
@@ -233,7 +305,7 @@ func checkCall(n *node) (typ, error) {
 }
 
 // attrType is the static type of an attribute chain.
-func attrType(n *node) (typ, bool) {
+func (c *checker) attrType(n *node) (typ, bool) {
 	var path []string
 	for cur := n; ; {
 		switch cur.kind {
@@ -255,11 +327,30 @@ func attrType(n *node) (typ, bool) {
 		}
 		break
 	}
+	if _, ok := c.lookup(path[0]); ok {
+		return typ{}, false
+	}
+	if len(path) == 1 && path[0] == "now" {
+		return tyTimestamp, true
+	}
 	if len(path) < 2 {
 		return typ{}, false
 	}
 	switch path[0] {
-	case "request", "path", "service":
+	case "request":
+		switch path[1] {
+		case "headers", "query":
+			if len(path) == 2 {
+				return typ{k: kMap, elem: &tyString}, true
+			}
+		case "headerValues", "queryValues":
+			if len(path) == 2 {
+				return typ{k: kMap, elem: &tyStrs}, true
+			}
+			return tyStrs, true
+		}
+		return tyString, true
+	case "path", "service":
 		if path[0] == "service" && path[1] == "authenticated" {
 			return tyBool, true
 		}
@@ -281,4 +372,46 @@ func attrType(n *node) (typ, bool) {
 		return tyString, true
 	}
 	return typ{}, false
+}
+
+// roots are the attribute roots: a macro variable may not take their
+// names, so a rule always means the attribute when it names one.
+var roots = map[string]bool{"request": true, "path": true, "source": true, "user": true, "service": true, "thing": true, "now": true}
+
+// maxVars bounds how deep macros nest (each level has its variable).
+const maxVars = 8
+
+// checkMacro: the range is a list (the variable has its element type)
+// or a map or dyn (the variable is dyn), the predicate a bool.
+func (c *checker) checkMacro(n *node) (typ, error) {
+	rt, err := c.check(n.target)
+	if err != nil {
+		return typ{}, err
+	}
+	elem := tyDyn
+	switch {
+	case rt.isDyn():
+	case rt.k == kList:
+		elem = *rt.elem
+	case rt.k == kMap:
+		return typ{}, &Error{Pos: n.pos, Msg: n.name + "() cannot range over the request's headers or parameters; test a name with \"x\" in request.headers"}
+	default:
+		return typ{}, &Error{Pos: n.pos, Msg: "expression of type " + rt.String() + " cannot be the range of " + n.name + "() (must be a list or a map)"}
+	}
+	if roots[n.bind] {
+		return typ{}, &Error{Pos: n.args[0].pos, Msg: "the variable of " + n.name + "() may not be named " + quote(n.bind) + ", which is an attribute; choose another name"}
+	}
+	if len(c.scope) == maxVars {
+		return typ{}, &Error{Pos: n.pos, Msg: "macros nested more than 8 deep"}
+	}
+	c.scope = append(c.scope, binding{n.bind, elem})
+	pt, err := c.check(n.args[1])
+	c.scope = c.scope[:len(c.scope)-1]
+	if err != nil {
+		return typ{}, err
+	}
+	if !pt.isDyn() && pt.k != kBool {
+		return typ{}, &Error{Pos: n.args[1].pos, Msg: "expected type bool but found " + pt.String()}
+	}
+	return tyBool, nil
 }

@@ -34,6 +34,19 @@ type compiler struct {
 	slots *slotTable
 	own   bool
 	roots map[string]bool // attribute roots the expressions read
+	// scope holds the variables of the macros being compiled, innermost
+	// last; a variable's value lives in Request.vars at its depth.
+	scope []string
+}
+
+// bound reports whether name is a macro variable in scope.
+func (c *compiler) bound(name string) bool {
+	for _, v := range c.scope {
+		if v == name {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *compiler) compileTyped(src string) (eval, typ, error) {
@@ -41,7 +54,7 @@ func (c *compiler) compileTyped(src string) (eval, typ, error) {
 	if err != nil {
 		return nil, typ{}, err
 	}
-	t, err := check(n)
+	t, err := (&checker{}).check(n)
 	if err != nil {
 		return nil, typ{}, err
 	}
@@ -64,6 +77,9 @@ func (c *compiler) compileNode(n *node) (eval, error) {
 	case nList:
 		return c.compileList(n)
 	case nIdent, nSelect, nIndex:
+		if n.kind == nIdent && c.bound(n.name) {
+			return c.variable(n.name), nil
+		}
 		if a, ok, err := c.attribute(n); ok || err != nil {
 			return a, err
 		}
@@ -73,7 +89,7 @@ func (c *compiler) compileNode(n *node) (eval, error) {
 		if n.kind == nSelect {
 			return c.compileSelect(n)
 		}
-		return nil, &Error{Pos: n.pos, Msg: "undeclared reference to " + quote(n.name) + " (known: request, path, source, user, service, thing)"}
+		return nil, &Error{Pos: n.pos, Msg: "undeclared reference to " + quote(n.name) + " (known: request, path, source, user, service, thing, now)"}
 	case nHas:
 		return c.compileHas(n.args[0])
 	case nUnary:
@@ -115,6 +131,8 @@ func (c *compiler) compileNode(n *node) (eval, error) {
 		}, nil
 	case nCall:
 		return c.compileCall(n)
+	case nMacro:
+		return c.compileMacro(n)
 	}
 	return nil, &Error{Pos: n.pos, Msg: "unsupported expression"}
 }
@@ -152,13 +170,18 @@ func (c *compiler) compileList(n *node) (eval, error) {
 	return func(r *Request) value {
 		vals := make([]value, len(elems))
 		for i, e := range elems {
-			vals[i] = e(r)
+			if vals[i] = e(r); vals[i].k == kError {
+				return vals[i] // a list holding an error is that error, as in CEL
+			}
 		}
 		return value{k: kList, list: vals}
 	}, nil
 }
 
 func (c *compiler) compileBinary(n *node) (eval, error) {
+	if from, ok := c.requestMap(n.args[1]); ok && n.op == "in" {
+		return c.presence(n.args[0], from)
+	}
 	l, err1 := c.compileNode(n.args[0])
 	rr, err2 := c.compileNode(n.args[1])
 	if err := firstErr(err1, err2); err != nil {
@@ -184,6 +207,10 @@ func (c *compiler) compileBinary(n *node) (eval, error) {
 		return func(r *Request) value { return compare(op, l(r), rr(r)) }, nil
 	case "in":
 		return func(r *Request) value { return in(l(r), rr(r)) }, nil
+	case "+":
+		return func(r *Request) value { return add(l(r), rr(r)) }, nil
+	case "-":
+		return func(r *Request) value { return sub(l(r), rr(r)) }, nil
 	}
 	return nil, &Error{Pos: n.pos, Msg: "unsupported operator " + n.op}
 }
@@ -245,6 +272,8 @@ func compare(op string, a, b value) value {
 		c = strings.Compare(a.s, b.s)
 	case a.k == kBool && b.k == kBool:
 		c = cmp3(!a.b && b.b, a.b && !b.b)
+	case a.k == kTimestamp && b.k == kTimestamp, a.k == kDuration && b.k == kDuration:
+		c = cmpTime(a, b)
 	default:
 		return errNoSuchOverload
 	}
@@ -419,6 +448,12 @@ func hasKey(parent eval, key string) eval {
 }
 
 func (c *compiler) compileCall(n *node) (eval, error) {
+	switch n.name {
+	case "exists", "all", "exists_one":
+		return nil, &Error{Pos: n.pos, Msg: n.name + "() is a macro on a list or map: list." + n.name + "(x, x > 0)"}
+	case "map", "filter":
+		return nil, &Error{Pos: n.pos, Msg: "the " + n.name + "() macro is not supported yet"}
+	}
 	var recv eval
 	if n.target != nil {
 		var err error
@@ -514,9 +549,15 @@ func (c *compiler) compileCall(n *node) (eval, error) {
 			}
 			return boolVal(re.MatchString(s.s))
 		}, nil
-	case "exists", "all", "exists_one", "map", "filter":
-		return nil, &Error{Pos: n.pos, Msg: "the " + n.name + "() macro is not supported yet"}
-	case "timestamp", "duration", "ip", "cidr", "containsIP", "int", "uint", "double", "string", "bytes", "dyn", "type":
+	case "timestamp", "duration", "int":
+		return c.compileConversion(n, recv, args)
+	case "getHours", "getMinutes", "getSeconds", "getMilliseconds", "getFullYear", "getMonth", "getDayOfYear", "getDate",
+		"getDayOfMonth", "getDayOfWeek":
+		return compileAccessor(n, recv, args)
+	case "ip", "cidr", "isIP", "isCIDR", "ip.isCanonical", "family", "isLoopback", "isGlobalUnicast", "isLinkLocalMulticast",
+		"isLinkLocalUnicast", "isUnspecified", "containsIP", "containsCIDR", "masked", "prefixLength", "isMask":
+		return c.compileNetwork(n, recv, args)
+	case "uint", "double", "string", "bytes", "dyn", "type":
 		return nil, &Error{Pos: n.pos, Msg: n.name + "() is not supported yet"}
 	}
 	return nil, &Error{Pos: n.pos, Msg: "unknown function " + quote(n.name)}

@@ -5,19 +5,47 @@
 // with no parsing, no lookup by name and, for the common forms, no
 // allocation.
 //
-// The pipeline (compile.go) runs in named stages: parse (parse.go) →
-// resolve attributes to accessors (attrs.go) → compile to closures
-// (compile.go) → evaluate (eval.go). Every expression it accepts means
-// what it means in CEL, errors included: an error inside && or || is
-// absorbed by a deciding operand on either side, as CEL's commutative
-// logical operators do; cel-go is the oracle in the tests.
+// The pipeline (compile.go) runs in named stages: parse (parse.go,
+// lex.go) → type-check (check.go, funcs.go) → compile to closures,
+// attribute chains resolved to accessors and macro variables to slots
+// (compile.go, attrs.go, slots.go), the evaluators grouped by family
+// (macro.go, multi.go, time.go, network.go). Every expression it accepts
+// means what it means in CEL, errors included: an error inside && or ||
+// is absorbed by a deciding operand on either side, as CEL's commutative
+// logical operators do, and inside exists and all as CEL's expansions of
+// them do; cel-go is the oracle in the tests (a table, and a randomized
+// differential test).
 //
 // Supported in this stage: literals (string, int, uint, double, bool,
 // null, lists), attribute selection and constant indexing, == != < <= >
-// >=, && || !, in, ?:, has(), size, startsWith, endsWith, contains,
-// matches (RE2, pattern literal), lowerAscii. Not yet: the exists/all
-// macros, timestamps and durations, IP and CIDR functions: using them is a
-// compile error naming the construct.
+// >=, && || !, in (list membership; key presence in claims and in
+// request.headers, request.query, never an error), ?:, has(), size,
+// startsWith, endsWith, contains, matches (RE2, pattern literal),
+// lowerAscii, and the macros exists, all and exists_one over lists and
+// over maps' keys (macro.go). request.headerValues["h"] and
+// request.queryValues["p"] are every value of a header or parameter, in
+// order (multi.go). Time (time.go): now (Request.Now), timestamp(string
+// RFC 3339 | int Unix seconds), duration(string), int(x), comparisons,
+// timestamp ± duration, duration ± duration, timestamp - timestamp, with
+// CEL's range and overflow errors, and the accessors getFullYear,
+// getMonth, getDayOfYear, getDate, getDayOfMonth, getDayOfWeek,
+// getHours, getMinutes, getSeconds, getMilliseconds in UTC (the last
+// four on durations too). Networks (network.go), named and meant
+// as in the Kubernetes CEL library: ip(), cidr(), isIP(), isCIDR(),
+// ip.isCanonical(), family(), isLoopback(), isGlobalUnicast(),
+// isLinkLocalMulticast(), isLinkLocalUnicast(), isUnspecified(),
+// containsIP(), containsCIDR(), ip(), masked(), prefixLength(), isMask().
+//
+// Refused where CEL would accept, so never given another meaning: a
+// literal argument of timestamp(), duration(), int(), ip() or cidr()
+// that cannot convert (cel-go fails each evaluation; Palisade refuses the
+// policy); + and - unless an operand is a timestamp or duration by its
+// static type; a macro variable named like an attribute root (user,
+// request...). And one limit CEL does not have: a decision runs at most
+// 100,000 macro iterations (nested macros multiply, and a header's values
+// are the client's); past that a macro is an error, which fails closed. Not yet: the map and filter macros, accessors with a time
+// zone argument, arithmetic on numbers, uint(), double(), string(),
+// type(): using them is a compile error naming the construct.
 //
 // A document (policy.go) is a default, a combining algorithm
 // (deny-overrides, first-applicable, permit-overrides) and rules. Compile

@@ -12,6 +12,7 @@ import (
 //	CondOr  = CondAnd {"||" CondAnd}
 //	CondAnd = Relation {"&&" Relation}
 //	Relation= Addition {relop Addition}      (relop: < <= >= > == != in)
+//	Addition= Unary {("+" | "-") Unary}      (typed for timestamps and durations only)
 //	Unary   = Member | "!" {"!"} Member | "-" {"-"} Member
 //	Member  = Primary {"." IDENT ["(" args ")"] | "[" Expr "]"}
 type parser struct {
@@ -109,7 +110,7 @@ func (p *parser) expr() (*node, error) {
 	return &node{kind: nCond, pos: q.pos, args: []*node{c, t, f}}, nil
 }
 
-var precedence = map[string]int{"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 3, "<=": 3, ">": 3, ">=": 3, "in": 3}
+var precedence = map[string]int{"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 3, "<=": 3, ">": 3, ">=": 3, "in": 3, "+": 4, "-": 4}
 
 func (p *parser) binary(min int) (*node, error) {
 	left, err := p.unary()
@@ -122,7 +123,7 @@ func (p *parser) binary(min int) (*node, error) {
 		if t.kind == tIdent && op != "in" || t.kind != tOp && t.kind != tIdent {
 			return left, nil
 		}
-		if op == "+" || op == "-" || op == "*" || op == "/" || op == "%" {
+		if op == "*" || op == "/" || op == "%" {
 			return nil, &Error{Pos: t.pos, Msg: "arithmetic (" + op + ") is not supported in conditions"}
 		}
 		prec, ok := precedence[op]
@@ -134,27 +135,23 @@ func (p *parser) binary(min int) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		if prec == 3 && isRelation(right) {
-			// CEL relations do not chain: a < b < c is an error.
-			return nil, &Error{Pos: t.pos, Msg: "comparisons do not chain; use &&"}
-		}
 		left = &node{kind: nBinary, pos: t.pos, op: op, args: []*node{left, right}}
 	}
 }
 
-func isRelation(n *node) bool { return n.kind == nBinary && precedence[n.op] == 3 }
-
 func (p *parser) unary() (*node, error) {
 	t := p.peek()
 	if t.kind == tOp && t.text == "!" {
-		p.next()
-		if err := p.enter(t.pos); err != nil {
-			return nil, err
+		n := 0
+		for p.isOp("!") {
+			p.next()
+			n++
 		}
-		defer func() { p.depth-- }()
-		x, err := p.unary()
-		if err != nil {
-			return nil, err
+		x, err := p.member()
+		if err != nil || n%2 == 0 {
+			// CEL's parser drops an even run of !: !!x is x, whatever
+			// its type, not a double negation.
+			return x, err
 		}
 		return &node{kind: nUnary, pos: t.pos, op: "!", args: []*node{x}}, nil
 	}
@@ -187,6 +184,17 @@ func (p *parser) member() (*node, error) {
 				args, err := p.args()
 				if err != nil {
 					return nil, err
+				}
+				if x.kind == nIdent && x.name == "ip" && id.text == "isCanonical" {
+					// A function in a namespace, not a method of ip.
+					x = &node{kind: nCall, pos: x.pos, name: "ip.isCanonical", args: args}
+					continue
+				}
+				if isMacro(id.text) {
+					if x, err = macro(id, x, args); err != nil {
+						return nil, err
+					}
+					continue
 				}
 				x = &node{kind: nCall, pos: id.pos, name: id.text, target: x, args: args}
 				continue
@@ -318,4 +326,30 @@ func (p *parser) number(t token, neg bool) (*node, error) {
 		return nil, &Error{Pos: t.pos, Msg: "int literal out of range"}
 	}
 	return &node{kind: nLit, pos: t.pos, lit: value{k: kInt, i: i}}, nil
+}
+
+func isMacro(name string) bool { return name == "exists" || name == "all" || name == "exists_one" }
+
+// macro is a comprehension over target: its first argument names the
+// variable, bound to each element (or map key) while the second, the
+// predicate, is evaluated. CEL expands these in the parser too.
+func macro(id token, target *node, args []*node) (*node, error) {
+	if len(args) != 2 {
+		return nil, &Error{Pos: id.pos, Msg: id.text + "() takes a variable and a condition, like list." + id.text + "(x, x > 0)"}
+	}
+	if args[0].kind != nIdent {
+		return nil, &Error{Pos: start(args[0]), Msg: "the first argument of " + id.text + "() must be a simple name"}
+	}
+	return &node{kind: nMacro, pos: id.pos, name: id.text, bind: args[0].name, target: target, args: args}, nil
+}
+
+// start is where the text of n begins.
+func start(n *node) int {
+	switch {
+	case n.target != nil:
+		return start(n.target)
+	case n.kind == nSelect, n.kind == nIndex, n.kind == nBinary:
+		return start(n.args[0])
+	}
+	return n.pos
 }

@@ -7,7 +7,9 @@ import (
 // FuzzCompileAndEvaluate: any text either fails to compile with an
 // *Error, or compiles to an expression that evaluates without panicking,
 // on a full request and an empty one; a condition accepted as bool yields
-// a bool or an error, never another kind.
+// a bool or an error, never another kind; and evaluating twice gives the
+// same answer (the slots of claims and macro variables are reused, never
+// carried over).
 func FuzzCompileAndEvaluate(f *testing.F) {
 	for _, s := range celExprs {
 		f.Add(s)
@@ -29,6 +31,9 @@ func FuzzCompileAndEvaluate(f *testing.F) {
 			v := e(r)
 			if ty.k == kBool && v.k != kBool && v.k != kError {
 				t.Fatalf("%q is typed bool but evaluated to %s", src, kindNames[v.k])
+			}
+			if again := e(r); show(again) != show(v) {
+				t.Fatalf("%q evaluated to %s, then to %s", src, show(v), show(again))
 			}
 		}
 	})

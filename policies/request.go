@@ -1,6 +1,9 @@
 package policies
 
-import "unsafe"
+import (
+	"time"
+	"unsafe"
+)
 
 // Request is what a decision is made on, filled by the plugin once per
 // request without building maps. Strings are not copied into the
@@ -20,6 +23,10 @@ type Request struct {
 	SourceIP   string
 	SourcePort int64
 
+	// Now is when the request is decided, `now` in conditions. Left
+	// zero, `now` is an evaluation error (the condition fails closed).
+	Now time.Time
+
 	User    Principal
 	Service Service
 	Thing   Principal
@@ -31,6 +38,12 @@ type Request struct {
 	// one pass over each payload (see slots.go).
 	slots  [maxSlots]slot
 	filled bool
+
+	// vars hold the variables of the macros being evaluated, one per
+	// nesting level, and steps counts their iterations in this decision
+	// (see macro.go).
+	vars  [maxVars]value
+	steps int
 }
 
 // Principal is a user or a thing.

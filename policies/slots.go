@@ -57,8 +57,10 @@ func (t *slotTable) slot(thing bool, path []string) (int, bool) {
 	return i, true
 }
 
-// fill reads every slotted claim of r in one pass per payload.
+// fill reads every slotted claim of r in one pass per payload. It starts
+// a decision, so it also resets the macros' iteration budget.
 func (t *slotTable) fill(r *Request) {
+	r.steps = 0
 	for i := 0; i < t.n; i++ {
 		r.slots[i] = slot{}
 	}

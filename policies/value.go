@@ -19,16 +19,30 @@ const (
 	kBytes
 	kList // a list literal or a string list attribute
 	kJSON // a JSON array or object from claims
+	kMap  // static type only: request.headers and its kin, read by key or tested with in
+	// kTimestamp is i seconds and u nanoseconds since the Unix epoch,
+	// from 0001-01-01 to 9999-12-31 (UTC), as in CEL.
+	kTimestamp
+	kDuration // i nanoseconds (a time.Duration, as cel-go has it)
+	kIP       // net: an address, its 128 bits in u (high) and i (low)
+	kCIDR     // net: an address as kIP, its host bits as written, and bits
 )
 
-var kindNames = [...]string{"error", "null_type", "bool", "int", "uint", "double", "string", "bytes", "list", "dyn"}
+var kindNames = [...]string{"error", "null_type", "bool", "int", "uint", "double", "string", "bytes", "list", "dyn", "map",
+	"timestamp", "duration", "net.IP", "net.CIDR"}
 
 // value is a CEL value during evaluation. It is passed by value and, for
 // the forms conditions use, built without allocating: strings share the
 // request's memory, claims stay as gjson results into the token payload.
 type value struct {
-	k    kind
-	b    bool
+	k kind
+	b bool // a bool; for kIP and kCIDR, an IPv4 address
+	// many marks a kList of every value of a header or query parameter
+	// (see multi.go); bits is the prefix length of a kCIDR (of a kIP,
+	// its address length). Both fit in the padding after k and b: the
+	// size of value is what each evaluation step copies.
+	many bool
+	bits int16
 	i    int64
 	u    uint64
 	d    float64
@@ -81,6 +95,9 @@ func (v value) size() value {
 	case kBytes:
 		return value{k: kInt, i: int64(len(v.s))}
 	case kList:
+		if v.many {
+			return value{k: kInt, i: int64(v.count())}
+		}
 		if v.strs != nil {
 			return value{k: kInt, i: int64(len(v.strs))}
 		}
@@ -98,6 +115,8 @@ func (v value) size() value {
 // each calls f for each element of a list until f returns false.
 func (v value) each(f func(value) bool) {
 	switch {
+	case v.k == kList && v.many:
+		v.eachOf(f)
 	case v.k == kList && v.strs != nil:
 		for _, s := range v.strs {
 			if !f(strVal(s)) {
@@ -192,6 +211,10 @@ func equal(a, b value) value {
 		return boolVal(a.b == b.b)
 	case kString, kBytes:
 		return boolVal(a.s == b.s)
+	case kTimestamp, kDuration:
+		return boolVal(a.i == b.i && a.u == b.u)
+	case kIP, kCIDR:
+		return boolVal(a.b == b.b && a.bits == b.bits && a.u == b.u && a.i == b.i)
 	}
 	return boolVal(false)
 }

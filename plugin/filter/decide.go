@@ -2,6 +2,7 @@ package filter
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/palisade-wasm/palisade/plugin/config"
 	"github.com/palisade-wasm/palisade/policies"
@@ -22,6 +23,9 @@ func (h *httpContext) decide() bool {
 		Query: h.query, Headers: h.req.headers}
 	if pol.Uses("route") {
 		r.Route = propString(propRouteName)
+	}
+	if pol.Uses("now") {
+		r.Now = time.Now()
 	}
 	if pol.Uses("source") {
 		if b, err := propSourceAddress.AppendTo(nil); err == nil {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/palisade-wasm/palisade/policies"
 	"gopkg.in/yaml.v3"
@@ -64,6 +65,9 @@ type RequestSpec struct {
 	Query   string            `yaml:"query"`
 	Headers map[string]string `yaml:"headers"`
 	Source  string            `yaml:"source"` // ip
+	// Now is the time of the request (RFC 3339), `now` in conditions;
+	// without it, now is an evaluation error.
+	Now string `yaml:"now"`
 }
 
 // PrincipalSpec is a user or thing.
@@ -98,6 +102,11 @@ func (c *Case) Build() (*policies.Request, error) {
 		r.Headers = append(r.Headers, [2]string{strings.ToLower(k), v})
 	}
 	var err error
+	if q.Now != "" {
+		if r.Now, err = time.Parse(time.RFC3339, q.Now); err != nil {
+			return nil, fmt.Errorf("case %q: request.now: %w", c.Name, err)
+		}
+	}
 	if c.User != nil {
 		if r.User, err = principal(c.User); err != nil {
 			return nil, err
