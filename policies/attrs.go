@@ -3,7 +3,7 @@ package policies
 import (
 	"strings"
 
-	"github.com/tidwall/gjson"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 // attribute resolves a chain of selections and constant indexes rooted at
@@ -182,7 +182,7 @@ func (c *compiler) attribute(n *node) (eval, bool, error) {
 		case "claims":
 			if len(path) == 2 {
 				return func(r *Request) value {
-					return value{k: kJSON, j: gjson.Parse(claimsView(who(r).Claims))}
+					return value{k: kJSON, j: jsonv.Parse(claimsView(who(r).Claims))}
 				}, true, nil
 			}
 			idx, ok := c.slots.slot(!user, append([]string(nil), path[2:]...))

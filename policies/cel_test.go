@@ -20,7 +20,7 @@ import (
 const claimsJSON = `{"sub":"alice","email":"alice@example.com","roles":["clinician","staff"],"tenant":"acme","level":3,
 	"realm_access":{"roles":["admin-ui","user"]},"active":true,"nothing":null,"dotted.key":"yes","nested":{"a":{"b":"deep"}},
 	"authorization":{"permissions":[{"rsid":"orders","scopes":["read","write"]},{"rsid":"billing","scopes":["read"]},{"rsid":7}]},
-	"mixed":[1,"a",{"x":1},null,[2]],"exp":1767225600,"iat":1700000000.5}`
+	"mixed":[1,"a",{"x":1},null,[2]],"exp":1767225600,"iat":1700000000.5,"[odd":"bracket","{odd":"brace","a*b|c":"star"}`
 
 func fixture() *Request {
 	r := &Request{Method: "GET", Path: "/customers/alice/orders/7", Host: "shop.example", Scheme: "https",
@@ -223,6 +223,9 @@ func celMaps(kvs [][2]string) (single, all map[string]any) {
 // celExprs is every supported construct, in forms that are true, false
 // and erroneous. The expectations are cel-go's answers.
 var celExprs = []string{
+	// Claim names with the bytes a JSON path syntax reserves.
+	`user.claims["[odd"] == "bracket"`, `user.claims["{odd"] == "brace"`, `user.claims["a*b|c"] == "star"`,
+	`"[odd" in user.claims`, `has(user.claims.nested.a)`, `user.claims["dotted.key"] == "yes"`,
 	// literals and equality across types
 	`true`, `1 == 1`, `"a" == "a"`, `null == null`,
 	`[1, 2] == [1, 2]`, `[1, "a"] == [1, "a"]`, `b"ab" == b"ab"`, `'\x41' == "A"`, `"\u00e9" == "é"`,

@@ -310,19 +310,20 @@ func in(x, c value) value {
 		if x.k != kString {
 			return boolVal(false)
 		}
-		return boolVal(c.j.Get(gjsonKey(x.s)).Exists())
+		return boolVal(c.j.Get(pathKey(x.s)).Exists())
 	}
 	return errNoSuchOverload
 }
 
-// gjsonKey escapes a member name for use as one gjson path component.
-func gjsonKey(k string) string {
-	if !strings.ContainsAny(k, `.*?|#@\!=<>%`) {
+// pathKey escapes a member name for use as one jsonv path component
+// (a backslash before every byte the path syntax reserves).
+func pathKey(k string) string {
+	if !strings.ContainsAny(k, `.*?|#@\!=<>%[{`) {
 		return k
 	}
 	var b strings.Builder
 	for i := 0; i < len(k); i++ {
-		if strings.IndexByte(`.*?|#@\!=<>%`, k[i]) >= 0 {
+		if strings.IndexByte(`.*?|#@\!=<>%[{`, k[i]) >= 0 {
 			b.WriteByte('\\')
 		}
 		b.WriteByte(k[i])
@@ -336,7 +337,7 @@ func (c *compiler) compileSelect(n *node) (eval, error) {
 	if err != nil {
 		return nil, err
 	}
-	key := gjsonKey(n.name)
+	key := pathKey(n.name)
 	return func(r *Request) value { return selectKey(x(r), key) }, nil
 }
 
@@ -370,7 +371,7 @@ func (c *compiler) compileIndex(n *node) (eval, error) {
 		}
 		switch {
 		case c.isMap() && i.k == kString:
-			return selectKey(c, gjsonKey(i.s))
+			return selectKey(c, pathKey(i.s))
 		case c.isList() && (i.k == kInt || i.k == kUint || i.k == kDouble && i.d == float64(int64(i.d))):
 			n := int64(-1)
 			switch i.k {
@@ -407,7 +408,7 @@ func (c *compiler) compileHas(sel *node) (eval, error) {
 	// The parent is evaluated (an error there, a missing intermediate
 	// claim, is an error of has(), as in CEL), then the key looked up.
 	if parent, ok, err := c.attribute(sel.target); ok && err == nil {
-		return hasKey(parent, gjsonKey(sel.name)), nil
+		return hasKey(parent, pathKey(sel.name)), nil
 	}
 	// Map-valued groups (request.headers, request.query, path) have no
 	// value of their own: the full attribute says whether the key is there.
@@ -430,7 +431,7 @@ func (c *compiler) compileHas(sel *node) (eval, error) {
 	if err != nil {
 		return nil, err
 	}
-	return hasKey(x, gjsonKey(sel.name)), nil
+	return hasKey(x, pathKey(sel.name)), nil
 }
 
 // hasKey tests whether the map parent evaluates to holds key.

@@ -1,6 +1,6 @@
 package policies
 
-import "github.com/tidwall/gjson"
+import "github.com/palisade-wasm/palisade/policies/jsonv"
 
 // The macros exists, all and exists_one, as CEL expands them: a
 // comprehension over a list's elements or a map's keys, the variable
@@ -62,7 +62,7 @@ func (v value) iterate(f func(value) bool) bool {
 	case v.isList():
 		v.each(f)
 	case v.isMap():
-		v.j.ForEach(func(k, _ gjson.Result) bool { return f(strVal(k.Str)) })
+		v.j.ForEach(func(k, _ jsonv.Result) bool { return f(strVal(k.Str)) })
 	default:
 		return false
 	}

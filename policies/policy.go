@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/tidwall/gjson"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 // Action is what a rule does when it applies.
@@ -129,10 +129,10 @@ func (p *Policy) RuleName(d Decision) string {
 // configuration) and compiles it whole: every error, expression errors
 // placed by rule, line and column, sorted and capped.
 func Compile(doc []byte, path string) (*Policy, error) {
-	if !gjson.ValidBytes(doc) {
+	if !jsonv.ValidBytes(doc) {
 		return nil, Errors{&RuleError{Field: path, Line: 1, Col: 1, Msg: "not valid JSON"}}
 	}
-	v := gjson.ParseBytes(doc)
+	v := jsonv.ParseBytes(doc)
 	if !v.IsObject() {
 		return nil, Errors{&RuleError{Field: path, Line: 1, Col: 1, Msg: "must be an object"}}
 	}
@@ -140,7 +140,7 @@ func Compile(doc []byte, path string) (*Policy, error) {
 	comp := &compiler{slots: p.slots, roots: p.roots}
 	var errs Errors
 	fieldErr := func(f, msg string) { errs = append(errs, &fieldError{path: f, msg: msg}) }
-	v.ForEach(func(k, f gjson.Result) bool {
+	v.ForEach(func(k, f jsonv.Result) bool {
 		fp := path + "." + k.String()
 		switch k.String() {
 		case "name":
@@ -171,7 +171,7 @@ func Compile(doc []byte, path string) (*Policy, error) {
 				break
 			}
 			i := 0
-			f.ForEach(func(_, rv gjson.Result) bool {
+			f.ForEach(func(_, rv jsonv.Result) bool {
 				r, rerrs := comp.compileRule(rv, fp+"["+strconv.Itoa(i)+"]")
 				errs = append(errs, rerrs...)
 				if len(r.routes) > 0 {
@@ -214,7 +214,7 @@ func (e *fieldError) Error() string {
 }
 
 // notThis says what a field held instead of what it must hold.
-func notThis(v gjson.Result) string {
+func notThis(v jsonv.Result) string {
 	if !v.Exists() {
 		return ""
 	}
@@ -225,7 +225,7 @@ func notThis(v gjson.Result) string {
 	return ", not " + raw
 }
 
-func (c *compiler) compileRule(v gjson.Result, path string) (Rule, Errors) {
+func (c *compiler) compileRule(v jsonv.Result, path string) (Rule, Errors) {
 	var r Rule
 	var errs Errors
 	if !v.IsObject() {
@@ -234,11 +234,11 @@ func (c *compiler) compileRule(v gjson.Result, path string) (Rule, Errors) {
 	r.Name = v.Get("name").String()
 	fe := func(f, msg string) { errs = append(errs, &fieldError{path: f, rule: r.Name, msg: msg}) }
 	fold := false
-	v.ForEach(func(k, f gjson.Result) bool {
+	v.ForEach(func(k, f jsonv.Result) bool {
 		fp := path + "." + k.String()
 		switch k.String() {
 		case "name":
-			if f.Type != gjson.String || f.Str == "" {
+			if f.Type != jsonv.String || f.Str == "" {
 				fe(fp, "must be a non-empty string")
 			}
 		case "response":
@@ -269,19 +269,19 @@ func (c *compiler) compileRule(v gjson.Result, path string) (Rule, Errors) {
 				break
 			}
 			fold = f.Get("ignore_case").Bool()
-			f.ForEach(func(mk, mv gjson.Result) bool {
+			f.ForEach(func(mk, mv jsonv.Result) bool {
 				mp := fp + "." + mk.String()
 				switch mk.String() {
 				case "methods":
-					mv.ForEach(func(_, m gjson.Result) bool { r.methods = append(r.methods, strings.ToUpper(m.String())); return true })
+					mv.ForEach(func(_, m jsonv.Result) bool { r.methods = append(r.methods, strings.ToUpper(m.String())); return true })
 				case "hosts":
-					mv.ForEach(func(_, h gjson.Result) bool { r.hosts = append(r.hosts, strings.ToLower(h.String())); return true })
+					mv.ForEach(func(_, h jsonv.Result) bool { r.hosts = append(r.hosts, strings.ToLower(h.String())); return true })
 				case "routes":
 					// Envoy route names (xds.route_name), exact.
-					mv.ForEach(func(_, n gjson.Result) bool { r.routes = append(r.routes, n.String()); return true })
+					mv.ForEach(func(_, n jsonv.Result) bool { r.routes = append(r.routes, n.String()); return true })
 				case "paths":
 					i := 0
-					mv.ForEach(func(_, pv gjson.Result) bool {
+					mv.ForEach(func(_, pv jsonv.Result) bool {
 						t, err := compileTemplate(pv.String(), false)
 						if err != nil {
 							errs = append(errs, placeError(r.Name, mp+"["+strconv.Itoa(i)+"]", pv.String(), err))

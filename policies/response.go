@@ -3,7 +3,7 @@ package policies
 import (
 	"strings"
 
-	"github.com/tidwall/gjson"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 // Response is a deny rule's own answer.
@@ -16,23 +16,23 @@ type Response struct {
 // MaxResponseBody bounds a rule's response body.
 const MaxResponseBody = 4096
 
-func parseResponse(f gjson.Result, fp string, fe func(f, msg string)) *Response {
+func parseResponse(f jsonv.Result, fp string, fe func(f, msg string)) *Response {
 	if !f.IsObject() {
 		fe(fp, "must be an object")
 		return nil
 	}
 	resp := &Response{Status: 403}
-	f.ForEach(func(k, v gjson.Result) bool {
+	f.ForEach(func(k, v jsonv.Result) bool {
 		kp := fp + "." + k.String()
 		switch k.String() {
 		case "status":
-			if v.Type != gjson.Number || v.Num != float64(int(v.Num)) || v.Num < 300 || v.Num > 599 {
+			if v.Type != jsonv.Number || v.Num != float64(int(v.Num)) || v.Num < 300 || v.Num > 599 {
 				fe(kp, "must be an HTTP status from 300 to 599 (a deny never answers 2xx)"+notThis(v))
 				break
 			}
 			resp.Status = int(v.Num)
 		case "body":
-			if v.Type != gjson.String || len(v.Str) > MaxResponseBody {
+			if v.Type != jsonv.String || len(v.Str) > MaxResponseBody {
 				fe(kp, "must be a string of at most 4096 bytes")
 				break
 			}
@@ -42,9 +42,9 @@ func parseResponse(f gjson.Result, fp string, fe func(f, msg string)) *Response 
 				fe(kp, "must be an object of header names to values")
 				break
 			}
-			v.ForEach(func(hk, hv gjson.Result) bool {
+			v.ForEach(func(hk, hv jsonv.Result) bool {
 				name := strings.ToLower(hk.String())
-				if !fieldName(name) || name[0] == ':' || hv.Type != gjson.String || strings.ContainsAny(hv.Str, "\r\n\x00") {
+				if !fieldName(name) || name[0] == ':' || hv.Type != jsonv.String || strings.ContainsAny(hv.Str, "\r\n\x00") {
 					fe(kp+"."+hk.String(), "must be a header name with a string value without CR, LF or NUL")
 					return true
 				}

@@ -4,7 +4,7 @@ import (
 	"bytes"
 
 	"github.com/buger/jsonparser"
-	"github.com/tidwall/gjson"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 // Claims are read through slots: at compile time every claim path a
@@ -102,7 +102,7 @@ func rawValue(v []byte, typ jsonparser.ValueType) value {
 	case jsonparser.Null:
 		return value{k: kNull}
 	case jsonparser.Array, jsonparser.Object:
-		return value{k: kJSON, j: gjson.Parse(claimsView(v))}
+		return value{k: kJSON, j: jsonv.Parse(claimsView(v))}
 	}
 	return errNoSuchKey
 }

@@ -3,7 +3,7 @@ package policies
 import (
 	"unicode/utf8"
 
-	"github.com/tidwall/gjson"
+	"github.com/palisade-wasm/palisade/policies/jsonv"
 )
 
 type kind uint8
@@ -33,7 +33,7 @@ var kindNames = [...]string{"error", "null_type", "bool", "int", "uint", "double
 
 // value is a CEL value during evaluation. It is passed by value and, for
 // the forms conditions use, built without allocating: strings share the
-// request's memory, claims stay as gjson results into the token payload.
+// request's memory, claims stay as jsonv results into the token payload.
 type value struct {
 	k kind
 	b bool // a bool; for kIP and kCIDR, an IPv4 address
@@ -49,7 +49,7 @@ type value struct {
 	s    string // string, bytes, or the error message
 	list []value
 	strs []string // a []string attribute (aud, scope) seen as a list
-	j    gjson.Result
+	j    jsonv.Result
 }
 
 func boolVal(b bool) value    { return value{k: kBool, b: b} }
@@ -65,19 +65,19 @@ var (
 
 // fromJSON converts a claims value: JSON numbers are doubles, as in CEL's
 // JSON mapping (google.protobuf.Value).
-func fromJSON(r gjson.Result) value {
+func fromJSON(r jsonv.Result) value {
 	switch r.Type {
-	case gjson.String:
+	case jsonv.String:
 		return strVal(r.Str)
-	case gjson.Number:
+	case jsonv.Number:
 		return value{k: kDouble, d: r.Num}
-	case gjson.True:
+	case jsonv.True:
 		return boolVal(true)
-	case gjson.False:
+	case jsonv.False:
 		return boolVal(false)
-	case gjson.Null:
+	case jsonv.Null:
 		return value{k: kNull}
-	case gjson.JSON:
+	case jsonv.JSON:
 		return value{k: kJSON, j: r}
 	}
 	return errNoSuchKey
@@ -104,7 +104,7 @@ func (v value) size() value {
 		return value{k: kInt, i: int64(len(v.list))}
 	case kJSON:
 		n := 0
-		v.j.ForEach(func(_, _ gjson.Result) bool { n++; return true })
+		v.j.ForEach(func(_, _ jsonv.Result) bool { n++; return true })
 		return value{k: kInt, i: int64(n)}
 	case kError:
 		return v
@@ -130,7 +130,7 @@ func (v value) each(f func(value) bool) {
 			}
 		}
 	case v.k == kJSON:
-		v.j.ForEach(func(_, e gjson.Result) bool { return f(fromJSON(e)) })
+		v.j.ForEach(func(_, e jsonv.Result) bool { return f(fromJSON(e)) })
 	}
 }
 
@@ -234,12 +234,12 @@ func listEqual(a, b value) value {
 	return boolVal(true)
 }
 
-func mapEqual(a, b gjson.Result) bool {
+func mapEqual(a, b jsonv.Result) bool {
 	na, nb := 0, 0
 	ok := true
-	a.ForEach(func(k, v gjson.Result) bool {
+	a.ForEach(func(k, v jsonv.Result) bool {
 		na++
-		w := b.Get(gjsonKey(k.String()))
+		w := b.Get(pathKey(k.String()))
 		if !w.Exists() {
 			ok = false
 			return false
@@ -249,6 +249,6 @@ func mapEqual(a, b gjson.Result) bool {
 		}
 		return ok
 	})
-	b.ForEach(func(_, _ gjson.Result) bool { nb++; return true })
+	b.ForEach(func(_, _ jsonv.Result) bool { nb++; return true })
 	return ok && na == nb
 }

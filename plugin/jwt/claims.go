@@ -10,7 +10,7 @@ import (
 
 // Claims are the registered claims (RFC 7519 section 4.1) plus the OAuth
 // scope, read from a token's payload. Other claims stay in the payload,
-// read on demand (policies use gjson paths into Token.Payload).
+// read on demand (policies read jsonv paths into Token.Payload).
 type Claims struct {
 	Issuer   string
 	Subject  string
