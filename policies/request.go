@@ -55,6 +55,22 @@ type Principal struct {
 	Audience      []string
 	Scope         []string
 	Claims        []byte // JSON object
+	// Memo, when set, keeps the claims a policy read from Claims across
+	// decisions: a caller that decides many requests for one verified
+	// token (a cached identity) points every one at the same ClaimsMemo,
+	// and the payload is scanned once per policy instead of once per
+	// request (inside wasm that scan costs tens of µs). It must only ever
+	// see this Claims (compared by identity, not content).
+	Memo *ClaimsMemo
+}
+
+// ClaimsMemo holds the claims one policy read from one payload (see
+// Principal.Memo). Its zero value is ready to use.
+type ClaimsMemo struct {
+	table   *slotTable
+	payload *byte
+	size    int
+	slots   []slot
 }
 
 // Service is the calling workload.

@@ -2,6 +2,7 @@ package policies
 
 import (
 	"bytes"
+	"unsafe"
 
 	"github.com/buger/jsonparser"
 	"github.com/palisade-wasm/palisade/policies/jsonv"
@@ -64,8 +65,31 @@ func (t *slotTable) fill(r *Request) {
 	for i := 0; i < t.n; i++ {
 		r.slots[i] = slot{}
 	}
-	fillFrom(r, r.User.Claims, t.userPaths, t.userSlot)
-	fillFrom(r, r.Thing.Claims, t.thingPaths, t.thingSlot)
+	fillMemo(r, &r.User, t, t.userPaths, t.userSlot)
+	fillMemo(r, &r.Thing, t, t.thingPaths, t.thingSlot)
+}
+
+// fillMemo fills p's slots from its memo when the memo holds this
+// policy's reading of this very payload, else scans the payload and
+// keeps what it read in the memo (when there is one).
+func fillMemo(r *Request, p *Principal, t *slotTable, paths [][]string, slots []int) {
+	m := p.Memo
+	if m == nil || len(paths) == 0 || len(p.Claims) == 0 {
+		fillFrom(r, p.Claims, paths, slots)
+		return
+	}
+	if m.table == t && m.payload == unsafe.SliceData(p.Claims) && m.size == len(p.Claims) && len(m.slots) == len(slots) {
+		for i, s := range slots {
+			r.slots[s] = m.slots[i]
+		}
+		return
+	}
+	fillFrom(r, p.Claims, paths, slots)
+	m.table, m.payload, m.size = t, unsafe.SliceData(p.Claims), len(p.Claims)
+	m.slots = m.slots[:0]
+	for _, s := range slots {
+		m.slots = append(m.slots, r.slots[s])
+	}
 }
 
 func fillFrom(r *Request, payload []byte, paths [][]string, slots []int) {

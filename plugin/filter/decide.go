@@ -35,7 +35,7 @@ func (h *httpContext) decide() bool {
 	}
 	if u := h.user; u != nil {
 		r.User = policies.Principal{Authenticated: true, Subject: u.Claims.Subject, Issuer: u.Claims.Issuer,
-			Provider: u.Provider.Name, Audience: u.Claims.Audience, Scope: u.Claims.Scope, Claims: u.Payload}
+			Provider: u.Provider.Name, Audience: u.Claims.Audience, Scope: u.Claims.Scope, Claims: u.Payload, Memo: &u.Memo}
 	}
 	if th := h.thing; th.authenticated {
 		r.Thing = policies.Principal{Authenticated: true, Subject: th.id, Claims: th.claims}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/palisade-wasm/palisade/plugin/jwt"
+	"github.com/palisade-wasm/palisade/policies"
 )
 
 // Errors of the user stage that are not the jwt package's.
@@ -49,6 +50,9 @@ type Identity struct {
 	// jkt memoizes cnf.jkt the same way.
 	jktChecked bool
 	jkt        string
+	// Memo keeps the claims the policy read from Payload, for the next
+	// request with the same (cached) identity.
+	Memo policies.ClaimsMemo
 }
 
 // Choose returns the provider whose issuer the token names (read before
