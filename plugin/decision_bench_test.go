@@ -136,7 +136,7 @@ func BenchmarkDecision(b *testing.B) {
 }
 
 // twentyCase returns the case named name of the 20-rule policy's cases.
-func twentyCase(b *testing.B, f *policytest.File, name string) policytest.Case {
+func twentyCase(b testing.TB, f *policytest.File, name string) policytest.Case {
 	for _, c := range f.Cases {
 		if c.Name == name {
 			if c.User == nil || c.Service == nil {
@@ -150,7 +150,7 @@ func twentyCase(b *testing.B, f *policytest.File, name string) policytest.Case {
 }
 
 // twentyJSON is policies/examples/twenty.yaml as the JSON the plugin reads.
-func twentyJSON(b *testing.B) string {
+func twentyJSON(b testing.TB) string {
 	y, err := os.ReadFile("../policies/examples/twenty.yaml")
 	if err != nil {
 		b.Fatal(err)
@@ -167,7 +167,7 @@ func twentyJSON(b *testing.B) string {
 }
 
 // joinJWKS is one key set holding the keys of every issuer.
-func joinJWKS(b *testing.B, issuers ...*hosttest.Issuer) string {
+func joinJWKS(b testing.TB, issuers ...*hosttest.Issuer) string {
 	var all struct {
 		Keys []json.RawMessage `json:"keys"`
 	}
