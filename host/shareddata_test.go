@@ -37,9 +37,12 @@ func TestSharedData(t *testing.T) {
 	}
 }
 
-// Concurrent increments through CAS lose no update: run with -race.
+// Concurrent increments through CAS lose no update: run with -race. The
+// key exists before they start: a write with CAS 0 is unconditional (as
+// in Envoy), so two first writes to a missing key may both succeed.
 func TestSharedDataCASConcurrent(t *testing.T) {
 	d := NewSharedData()
+	d.Set("vm", "n", []byte("0"), 0)
 	const workers, rounds = 8, 200
 	var wg sync.WaitGroup
 	for range workers {
