@@ -231,12 +231,21 @@ func TestLoad(t *testing.T) {
 	if got, want := upstreamHits.Load(), wantUpstream.Load(); got != want {
 		t.Errorf("upstream saw %d requests, want %d", got, want)
 	}
-	// The VMs' Go heaps settle after ~30,000 requests (measured: 16.9 MB
-	// for two VMs from 27,000 requests to 120,000); judge the plateau only
-	// on runs long enough to have one.
+	// The VMs' Go heaps settle after ~20,000 requests, and again after
+	// the rotation, whose 300 new users fill the token caches anew
+	// (measured, 200,000 requests: 21.5 MB for two VMs from 11,000
+	// requests to 100,000, 23.1 MB from 130,000 to the end). Judge the
+	// plateau on the last 40% of the run, settled after the rotation, and
+	// only on runs long enough to have one.
 	if total >= 100000 {
-		checkPlateau(t, "vm memory", samples, func(s sample) uint64 { return s.vmBytes }, 0)
-		checkPlateau(t, "host heap", samples, func(s sample) uint64 { return s.heapBytes }, 32<<20)
+		var settled []sample
+		for _, s := range samples {
+			if s.done >= int64(total)*6/10 {
+				settled = append(settled, s)
+			}
+		}
+		checkPlateau(t, "vm memory", settled, func(s sample) uint64 { return s.vmBytes }, 0)
+		checkPlateau(t, "host heap", settled, func(s sample) uint64 { return s.heapBytes }, 32<<20)
 	}
 }
 
