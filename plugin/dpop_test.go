@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/palisade-wasm/palisade/host"
 	"github.com/palisade-wasm/palisade/host/hosttest"
+	"github.com/palisade-wasm/palisade/plugin/dpop"
 )
 
 // TestDPoP is RFC 9449 at the edge, in both hosts: a bound token with a
@@ -108,5 +112,41 @@ func TestDPoP(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// TestDPoPReplaySlotsPrepared: a configuration whose provider may see
+// DPoP proofs creates every replay-cache slot before serving, so no slot
+// is ever first written (unconditionally, CAS 0) while proofs arrive; a
+// slot another VM already holds is left as it is, and a configuration
+// with DPoP disabled creates none.
+func TestDPoPReplaySlotsPrepared(t *testing.T) {
+	mod, _, err := hosttest.Module()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idp := hosttest.NewIssuer(t, "https://idp.example", "k1", "p256.pem")
+	sd := host.NewSharedData()
+	sd.Set("palisade", "palisade/dpop/7", []byte("kept"), 0)
+	vm, err := mod.NewVM(context.Background(), host.VMConfig{VMID: "palisade", SharedData: sd, PluginConfiguration: []byte(userConfig(t, idp, ""))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vm.Close()
+	for i := range dpop.Slots {
+		v, _, ok := sd.Get("palisade", "palisade/dpop/"+strconv.Itoa(i))
+		if !ok || i != 7 && len(v) != 0 || i == 7 && string(v) != "kept" {
+			t.Fatalf("slot %d: %q %v", i, v, ok)
+		}
+	}
+	none := host.NewSharedData()
+	vm, err = mod.NewVM(context.Background(), host.VMConfig{VMID: "palisade", SharedData: none,
+		PluginConfiguration: []byte(strings.Replace(userConfig(t, idp, ""), `"audiences":["orders"],`, `"audiences":["orders"],"dpop":{"mode":"disabled"},`, 1))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vm.Close()
+	if _, _, ok := none.Get("palisade", "palisade/dpop/0"); ok {
+		t.Error("slots created with DPoP disabled")
 	}
 }

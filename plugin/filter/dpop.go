@@ -2,6 +2,7 @@ package filter
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -81,6 +82,33 @@ func (h *httpContext) checkDPoP() error {
 	// The proof is remembered until its iat leaves the window.
 	expires := p.IAT.Add(d.MaxAge + h.user.Provider.Verifier.ClockSkew)
 	return h.plugin.recordProof(p, now, expires)
+}
+
+// prepareReplayCache creates the replay cache's slots that do not exist
+// yet, empty, when a provider may see DPoP proofs. The ABI has no
+// create-if-absent: a write with CAS 0 is unconditional, so a slot first
+// created while proofs arrive could have its first entry overwritten by a
+// racing VM's creation (a replay let through). Created at configuration,
+// every later write to a slot is CAS-checked. Creating one that another
+// VM just created is harmless: no proof is recorded before a VM's
+// configuration is done.
+func (p *pluginContext) prepareReplayCache() {
+	uses := false
+	for _, pr := range p.cfg.Providers {
+		uses = uses || pr.DPoP.Mode != provider.DPoPDisabled
+	}
+	if !uses {
+		return
+	}
+	for i := range dpop.Slots {
+		key := dpopPrefix + strconv.Itoa(i)
+		if _, _, err := abi.GetSharedData(key); errors.Is(err, types.ErrorStatusNotFound) {
+			if err := abi.SetSharedData(key, []byte{}, 0); err != nil {
+				p.log.warn("dpop replay cache: " + err.Error())
+				return
+			}
+		}
+	}
 }
 
 // recordProof adds a proof to the replay cache shared by every VM of the

@@ -89,6 +89,7 @@ func (p *pluginContext) OnPluginStart(size int) types.OnPluginStartStatus {
 	p.fingerprint = provider.Fingerprint(raw)
 	p.remotes = map[*provider.Provider]*provider.Remote{}
 	p.startRemotes()
+	p.prepareReplayCache()
 	p.metrics.configAccepted.Increment(1)
 	p.metrics.configLoads.inc("accepted", "")
 	p.log.info("configuration accepted")
