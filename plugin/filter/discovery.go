@@ -43,16 +43,12 @@ func (p *pluginContext) refreshDiscovery(pr *provider.Provider, r *provider.Remo
 	if !r.DiscoveryDue(now) {
 		return
 	}
-	lease, cas, err := abi.GetSharedData(key + "/lease")
-	if err == nil && !provider.LeaseFree(lease, now) {
-		return // another VM is fetching
-	}
-	if err := abi.SetSharedData(key+"/lease", provider.Lease(now.Add(pr.Remote.Timeout)), cas); err != nil {
-		return // lost the race for the lease
+	if !takeLease(key, now, pr.Remote.Timeout) {
+		return
 	}
 	d := pr.Remote.Discovery
 	headers := [][2]string{{":method", "GET"}, {":path", d.Path}, {":authority", d.Authority}, {"accept", "application/json"}}
-	_, err = abi.DispatchHttpCall(pr.Remote.Cluster, headers, nil, nil, uint32(pr.Remote.Timeout/time.Millisecond), func(numHeaders, bodySize, _ int) {
+	_, err := abi.DispatchHttpCall(pr.Remote.Cluster, headers, nil, nil, uint32(pr.Remote.Timeout/time.Millisecond), func(numHeaders, bodySize, _ int) {
 		p.discovered(pr, r, numHeaders, bodySize)
 	})
 	if err != nil {
@@ -70,16 +66,7 @@ func (p *pluginContext) refreshDiscovery(pr *provider.Provider, r *provider.Remo
 func (p *pluginContext) discovered(pr *provider.Provider, r *provider.Remote, numHeaders, bodySize int) {
 	now := time.Now()
 	releaseLease(discoveryPrefix+pr.Name, now)
-	status := ""
-	if numHeaders > 0 {
-		if hs, err := abi.GetHttpCallResponseHeaders(); err == nil {
-			for _, kv := range hs {
-				if kv[0] == ":status" {
-					status = kv[1]
-				}
-			}
-		}
-	}
+	status := callStatus(numHeaders)
 	if status != "200" {
 		p.discoveryFailed(pr, r, "status "+strconv.Quote(status), false)
 		return

@@ -109,12 +109,8 @@ func (p *pluginContext) refresh(pr *provider.Provider, now time.Time) {
 	if !r.Due(now) {
 		return
 	}
-	lease, cas, err := abi.GetSharedData(key + "/lease")
-	if err == nil && !provider.LeaseFree(lease, now) {
-		return // another VM is fetching
-	}
-	if err := abi.SetSharedData(key+"/lease", provider.Lease(now.Add(pr.Remote.Timeout)), cas); err != nil {
-		return // lost the race for the lease
+	if !takeLease(key, now, pr.Remote.Timeout) {
+		return
 	}
 	p.fetch(pr, r)
 }
@@ -142,16 +138,7 @@ func (p *pluginContext) fetch(pr *provider.Provider, r *provider.Remote) {
 func (p *pluginContext) fetched(pr *provider.Provider, r *provider.Remote, numHeaders, bodySize int) {
 	now := time.Now()
 	releaseLease(sharedPrefix+pr.Name, now)
-	status := ""
-	if numHeaders > 0 {
-		if hs, err := abi.GetHttpCallResponseHeaders(); err == nil {
-			for _, kv := range hs {
-				if kv[0] == ":status" {
-					status = kv[1]
-				}
-			}
-		}
-	}
+	status := callStatus(numHeaders)
 	if status != "200" {
 		p.log.warn("fetch jwks of provider " + pr.Name + ": status " + strconv.Quote(status))
 		r.Failed(now)
@@ -174,6 +161,33 @@ func (p *pluginContext) fetched(pr *provider.Provider, r *provider.Remote, numHe
 		p.log.warn("share jwks of provider " + pr.Name + ": " + err.Error())
 	}
 	p.keysArrived(pr)
+}
+
+// callStatus returns the :status of the http call whose answer is being
+// handled ("" when it has no headers: the call failed or timed out).
+func callStatus(numHeaders int) string {
+	status := ""
+	if numHeaders > 0 {
+		if hs, err := abi.GetHttpCallResponseHeaders(); err == nil {
+			for _, kv := range hs {
+				if kv[0] == ":status" {
+					status = kv[1]
+				}
+			}
+		}
+	}
+	return status
+}
+
+// takeLease takes the fetch lease of key for timeout, with a
+// compare-and-swap, so that one VM fetches for all. It reports false when
+// another VM holds the lease or won the race for it.
+func takeLease(key string, now time.Time, timeout time.Duration) bool {
+	lease, cas, err := abi.GetSharedData(key + "/lease")
+	if err == nil && !provider.LeaseFree(lease, now) {
+		return false // another VM is fetching
+	}
+	return abi.SetSharedData(key+"/lease", provider.Lease(now.Add(timeout)), cas) == nil
 }
 
 // releaseLease frees the fetch lease of key once this VM's fetch ended,

@@ -274,14 +274,8 @@ func (h *httpContext) introspect(p *provider.Provider) userStage {
 func (h *httpContext) introspected(p *provider.Provider, numHeaders, bodySize int) {
 	now := time.Now()
 	status := 0
-	if numHeaders > 0 {
-		if hs, err := abi.GetHttpCallResponseHeaders(); err == nil {
-			for _, kv := range hs {
-				if kv[0] == ":status" && kv[1] == "200" {
-					status = 200
-				}
-			}
-		}
+	if callStatus(numHeaders) == "200" {
+		status = 200
 	}
 	var body []byte
 	if status == 200 {
