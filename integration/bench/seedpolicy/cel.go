@@ -73,19 +73,9 @@ func NewCEL() (*CEL, error) {
 
 // Decide evaluates every deny rule, then the allow rules in order.
 func (c *CEL) Decide(r *policies.Request) (Decision, error) {
-	user, err := decodeClaims(r.User.Claims)
+	act, err := input(r)
 	if err != nil {
 		return Decision{}, err
-	}
-	thing, err := decodeClaims(r.Thing.Claims)
-	if err != nil {
-		return Decision{}, err
-	}
-	act := map[string]any{
-		"request": map[string]any{"method": r.Method, "path": r.Path},
-		"user":    map[string]any{"authenticated": r.User.Authenticated, "sub": r.User.Subject, "claims": user},
-		"service": map[string]any{"id": r.Service.ID},
-		"thing":   map[string]any{"authenticated": r.Thing.Authenticated, "claims": thing},
 	}
 	for _, rule := range c.rules {
 		if rule.allow {

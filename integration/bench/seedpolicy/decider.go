@@ -31,8 +31,27 @@ func (d Palisade) Decide(r *policies.Request) (Decision, error) {
 	return Decision{Allow: dec.Action == policies.Allow, Rule: d.p.RuleName(dec)}, nil
 }
 
-// decodeClaims decodes a token payload for the engines that take Go maps.
-func decodeClaims(payload []byte) (map[string]any, error) {
+// input decodes the request's token payloads and returns the request as
+// OPA and cel-go read it: Go maps of the attributes the seed policy uses.
+func input(r *policies.Request) (map[string]any, error) {
+	user, err := DecodeClaims(r.User.Claims)
+	if err != nil {
+		return nil, err
+	}
+	thing, err := DecodeClaims(r.Thing.Claims)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{
+		"request": map[string]any{"method": r.Method, "path": r.Path},
+		"user":    map[string]any{"authenticated": r.User.Authenticated, "sub": r.User.Subject, "claims": user},
+		"service": map[string]any{"id": r.Service.ID},
+		"thing":   map[string]any{"authenticated": r.Thing.Authenticated, "claims": thing},
+	}, nil
+}
+
+// DecodeClaims decodes a token payload for the engines that take Go maps.
+func DecodeClaims(payload []byte) (map[string]any, error) {
 	m := map[string]any{}
 	if len(payload) == 0 {
 		return m, nil

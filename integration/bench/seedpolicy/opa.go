@@ -27,21 +27,11 @@ func NewOPA(ctx context.Context) (*OPA, error) {
 
 // Decide evaluates the prepared query on the request's attributes.
 func (o *OPA) Decide(r *policies.Request) (Decision, error) {
-	user, err := decodeClaims(r.User.Claims)
+	in, err := input(r)
 	if err != nil {
 		return Decision{}, err
 	}
-	thing, err := decodeClaims(r.Thing.Claims)
-	if err != nil {
-		return Decision{}, err
-	}
-	input := map[string]any{
-		"request": map[string]any{"method": r.Method, "path": r.Path},
-		"user":    map[string]any{"authenticated": r.User.Authenticated, "sub": r.User.Subject, "claims": user},
-		"service": map[string]any{"id": r.Service.ID},
-		"thing":   map[string]any{"authenticated": r.Thing.Authenticated, "claims": thing},
-	}
-	rs, err := o.query.Eval(context.Background(), rego.EvalInput(input))
+	rs, err := o.query.Eval(context.Background(), rego.EvalInput(in))
 	if err != nil {
 		return Decision{}, fmt.Errorf("opa: %w", err)
 	}

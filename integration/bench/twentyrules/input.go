@@ -1,23 +1,9 @@
 package twentyrules
 
 import (
-	"encoding/json"
-	"fmt"
-
+	"github.com/palisade-wasm/palisade/integration/bench/seedpolicy"
 	"github.com/palisade-wasm/palisade/policies"
 )
-
-// decodeClaims decodes a token payload for the engines that take Go maps.
-func decodeClaims(payload []byte) (map[string]any, error) {
-	m := map[string]any{}
-	if len(payload) == 0 {
-		return m, nil
-	}
-	if err := json.Unmarshal(payload, &m); err != nil {
-		return nil, fmt.Errorf("decode claims: %w", err)
-	}
-	return m, nil
-}
 
 // nonNil returns an empty list for nil: a token without scopes has an
 // empty user.scope, not a null one.
@@ -33,11 +19,11 @@ func nonNil(s []string) []string {
 // seg, the path's segments, is for cel-go, which has no path templates
 // (Rego splits the path itself).
 func input(r *policies.Request, seg []string) (map[string]any, error) {
-	user, err := decodeClaims(r.User.Claims)
+	user, err := seedpolicy.DecodeClaims(r.User.Claims)
 	if err != nil {
 		return nil, err
 	}
-	thing, err := decodeClaims(r.Thing.Claims)
+	thing, err := seedpolicy.DecodeClaims(r.Thing.Claims)
 	if err != nil {
 		return nil, err
 	}
