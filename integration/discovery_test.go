@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"context"
 	"crypto/tls"
 	"io"
 	"net/http"
@@ -113,27 +112,11 @@ func newOIDCGateway(t *testing.T, pki *hosttest.PKI, idp, keys *opServer, app in
 	}
 	cfg.Admin = &envoyconfig.Address{Host: "127.0.0.1"}
 	g := &oidcGateway{}
-	ctx := context.Background()
-	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{CacheDir: hosttest.CacheDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	gw, err := gateway.New(ctx, gateway.Options{Config: cfg, Runtime: rt, VMs: 2, PauseTimeout: 10 * time.Second,
-		PluginLog: func(l host.LogLevel, msg string) {
-			t.Logf("plugin %s: %s", l, msg)
-			g.mu.Lock()
-			g.logs = append(g.logs, l.String()+": "+msg)
-			g.mu.Unlock()
-		}})
-	if err != nil {
-		rt.Close(ctx)
-		t.Fatal(err)
-	}
-	if err := gw.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { gw.Close(); rt.Close(ctx) })
-	g.Gateway = gw
+	g.Gateway = runGatewayLogging(t, cfg, 2, func(l host.LogLevel, msg string) {
+		g.mu.Lock()
+		g.logs = append(g.logs, l.String()+": "+msg)
+		g.mu.Unlock()
+	})
 	return g
 }
 

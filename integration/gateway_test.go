@@ -40,13 +40,25 @@ func wasmConfig(t *testing.T, plugin string, clusters map[string]int) *envoyconf
 // CPU), stopped when the test ends; plugin logs go to the test log.
 func runGateway(t *testing.T, cfg *envoyconfig.Config, vms int) *gateway.Gateway {
 	t.Helper()
+	return runGatewayLogging(t, cfg, vms, nil)
+}
+
+// runGatewayLogging is runGateway handing every plugin log line to also
+// (when not nil) as well as to the test log.
+func runGatewayLogging(t *testing.T, cfg *envoyconfig.Config, vms int, also func(host.LogLevel, string)) *gateway.Gateway {
+	t.Helper()
 	ctx := context.Background()
 	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{CacheDir: hosttest.CacheDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	g, err := gateway.New(ctx, gateway.Options{Config: cfg, Runtime: rt, VMs: vms, PauseTimeout: 10 * time.Second,
-		PluginLog: func(l host.LogLevel, msg string) { t.Logf("plugin %s: %s", l, msg) }})
+		PluginLog: func(l host.LogLevel, msg string) {
+			t.Logf("plugin %s: %s", l, msg)
+			if also != nil {
+				also(l, msg)
+			}
+		}})
 	if err != nil {
 		rt.Close(ctx)
 		t.Fatal(err)
