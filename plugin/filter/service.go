@@ -33,11 +33,14 @@ func (h *httpContext) resolveService(req request) serviceIdentity {
 	if !sc.FromPeerCertificate {
 		return serviceIdentity{reason: "no_service_credential"}
 	}
-	if !peerMTLS() {
-		return serviceIdentity{reason: "no_peer_certificate"}
-	}
+	// A URI SAN exists only on a presented peer certificate, so an mTLS
+	// caller costs one host call; connection.mtls is read only to tell
+	// why there is no SAN.
 	san, err := propURISAN.AppendTo(nil)
-	if err != nil {
+	if err != nil || len(san) == 0 {
+		if !peerMTLS() {
+			return serviceIdentity{reason: "no_peer_certificate"}
+		}
 		return serviceIdentity{reason: "no_spiffe_id"}
 	}
 	return fromURIs([]string{string(san)}, sc.TrustDomains, "mtls")
