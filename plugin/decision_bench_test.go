@@ -36,27 +36,8 @@ func BenchmarkDecision(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	_, f, err := policytest.LoadCases(twentyCases)
-	if err != nil {
-		b.Fatal(err)
-	}
-	allow, deny := twentyCase(b, f, "bench: a patient reads her own records"), twentyCase(b, f, "bench: a patient may not read another patient's records")
-	iss := allow.User.Claims["iss"].(string)
-	es := hosttest.NewIssuer(b, iss, "es", "p256.pem")
-	rs := hosttest.NewIssuer(b, iss, "rs", "rsa2048.pem")
-	cfg := `{"service":{"trust_domains":["clinic.example","shop.example","warehouse.example"]},
-		"providers":[{"name":"clinic","issuer":"` + iss + `","audiences":["portal"],"local_jwks":` + joinJWKS(b, es, rs) + `}],
-		"policy":` + twentyJSON(b) + `}`
-	// mint signs the bench case's claims, with a jti of its own when
-	// seq >= 0 so that the token is one the plugin has not seen.
-	mint := func(idp *hosttest.Issuer, c policytest.Case, seq int) string {
-		claims := maps.Clone(c.User.Claims)
-		claims["sub"] = c.User.Sub
-		if seq >= 0 {
-			claims["jti"] = strconv.Itoa(seq)
-		}
-		return idp.Token(b, claims)
-	}
+	d := newTwentySetup(b)
+	allow, deny, es, rs, cfg, mint := d.allow, d.deny, d.es, d.rs, d.cfg, d.mint
 	for _, bc := range []struct {
 		name   string
 		c      policytest.Case
@@ -75,13 +56,8 @@ func BenchmarkDecision(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer vm.Close()
-			props := host.Connection{SourceAddress: "10.1.2.3:40000", SourcePort: 40000, TLS: true, TLSVersion: "TLSv1.3",
-				MTLS: true, URISANPeer: bc.c.Service.ID}.Properties()
-			headers := func(tok string) [][2]string {
-				h := req(bc.c.Request.Path, bearer(tok))
-				h[0][1] = bc.c.Request.Method
-				return h
-			}
+			props := twentyProps(bc.c)
+			headers := func(tok string) [][2]string { return twentyRequest(bc.c, tok) }
 			// One request first, outside the measure, to check the
 			// decision and its rule (and to fill the cache when cached).
 			reqs := [][][2]string{headers(mint(bc.idp, bc.c, -1))}
@@ -133,6 +109,58 @@ func BenchmarkDecision(b *testing.B) {
 			b.ReportMetric(float64(vm.HostCalls()-calls0)/float64(b.N), "hostcalls/op")
 		})
 	}
+}
+
+// twentySetup is what a decision with the 20-rule policy needs: the
+// bench cases, a provider whose local JWKS holds an ES256 and an RS256
+// key, and the plugin configuration.
+type twentySetup struct {
+	allow, deny policytest.Case
+	es, rs      *hosttest.Issuer
+	cfg         string
+	// mint signs a case's claims, with a jti of its own when seq >= 0 so
+	// that the token is one the plugin has not seen.
+	mint func(idp *hosttest.Issuer, c policytest.Case, seq int) string
+}
+
+func newTwentySetup(tb testing.TB) *twentySetup {
+	_, f, err := policytest.LoadCases(twentyCases)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	d := &twentySetup{
+		allow: twentyCase(tb, f, "bench: a patient reads her own records"),
+		deny:  twentyCase(tb, f, "bench: a patient may not read another patient's records"),
+	}
+	iss := d.allow.User.Claims["iss"].(string)
+	d.es = hosttest.NewIssuer(tb, iss, "es", "p256.pem")
+	d.rs = hosttest.NewIssuer(tb, iss, "rs", "rsa2048.pem")
+	d.cfg = `{"service":{"trust_domains":["clinic.example","shop.example","warehouse.example"]},
+		"providers":[{"name":"clinic","issuer":"` + iss + `","audiences":["portal"],"local_jwks":` + joinJWKS(tb, d.es, d.rs) + `}],
+		"policy":` + twentyJSON(tb) + `}`
+	d.mint = func(idp *hosttest.Issuer, c policytest.Case, seq int) string {
+		claims := maps.Clone(c.User.Claims)
+		claims["sub"] = c.User.Sub
+		if seq >= 0 {
+			claims["jti"] = strconv.Itoa(seq)
+		}
+		return idp.Token(tb, claims)
+	}
+	return d
+}
+
+// twentyProps is the connection of a case's caller: mTLS with its SPIFFE
+// ID as the peer certificate's URI SAN.
+func twentyProps(c policytest.Case) host.Properties {
+	return host.Connection{SourceAddress: "10.1.2.3:40000", SourcePort: 40000, TLS: true, TLSVersion: "TLSv1.3",
+		MTLS: true, URISANPeer: c.Service.ID}.Properties()
+}
+
+// twentyRequest is a case's request with tok as its bearer token.
+func twentyRequest(c policytest.Case, tok string) [][2]string {
+	h := req(c.Request.Path, bearer(tok))
+	h[0][1] = c.Request.Method
+	return h
 }
 
 // twentyCase returns the case named name of the 20-rule policy's cases.

@@ -45,8 +45,9 @@ func TestRequestsAreCounted(t *testing.T) {
 				t.Fatalf("request %d: %+v, want continue", i, got)
 			}
 		}
-		if n := h.counter(t, "palisade_requests_total"); n != 3 {
-			t.Errorf("palisade_requests_total = %d, want 3", n)
+		const allowed = "decision=.=allow;.;reason=.=none;.;palisade_decisions_total"
+		if n := h.counter(t, allowed); n != 3 {
+			t.Errorf("%s = %d, want 3", allowed, n)
 		}
 	})
 }

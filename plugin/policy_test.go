@@ -175,11 +175,11 @@ func TestRuleModeAudit(t *testing.T) {
 			}
 		}
 		for name, want := range map[string]int64{
-			"palisade_audit_mode_decided_total":     3,
-			"palisade_audit_mode_would_deny_total":  2,
-			"palisade_audit_mode_would_allow_total": 1,
-			"palisade_denied_total":                 1,
-			"palisade_audit_rules_matched_total":    0,
+			"palisade_audit_mode_decided_total":                                   3,
+			"palisade_audit_mode_would_deny_total":                                2,
+			"palisade_audit_mode_would_allow_total":                               1,
+			"decision=.=deny;.;reason=.=policy_denied;.;palisade_decisions_total": 1,
+			"palisade_audit_rules_matched_total":                                  0,
 		} {
 			if n := h.counter(t, name); n != want {
 				t.Errorf("%s = %d, want %d", name, n, want)

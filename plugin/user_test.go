@@ -122,7 +122,7 @@ func TestVerifiedTokenCache(t *testing.T) {
 				t.Fatalf("request %d: %+v", i, got)
 			}
 		}
-		if v, c := h.counter(t, "palisade_tokens_verified_total"), h.counter(t, "palisade_token_cache_hits_total"); v != 1 || c != 2 {
+		if v, c := h.counter(t, "palisade_tokens_verified_total"), h.counter(t, "result=.=hit;.;palisade_token_cache_total"); v != 1 || c != 2 {
 			t.Errorf("verified %d, cache hits %d; want 1 and 2", v, c)
 		}
 	})
@@ -159,7 +159,7 @@ func TestSharedTokenCacheAcrossVMs(t *testing.T) {
 		s.Close()
 	}
 	verified, _ := metrics.Value("palisade_tokens_verified_total")
-	sharedHits, _ := metrics.Value("palisade_token_shared_cache_hits_total")
+	sharedHits, _ := metrics.Value("result=.=shared_hit;.;palisade_token_cache_total")
 	if verified != 1 || sharedHits != 1 {
 		t.Errorf("verified %d, shared hits %d; want 1 and 1", verified, sharedHits)
 	}

@@ -58,7 +58,6 @@ func (h *httpContext) decide() bool {
 	if d.Action == policies.Allow {
 		return true
 	}
-	p.metrics.denied.Increment(1)
 	if p.log.enabled(config.LevelDebug) {
 		p.log.debug("decision deny rule=" + strconv.Quote(h.rule) + " reason=" + d.Reason + " request_id=" + h.requestID)
 	}

@@ -48,13 +48,15 @@ type httpContext struct {
 	// pairs is storage for the request's headers, kept when the context
 	// is reused for another stream.
 	pairs [][2]string
+	// edits are the changes to the request's headers, written when the
+	// request is let through (storage kept likewise).
+	edits requestEdits
 }
 
 // OnHttpRequestHeaders decides the request. Any failure to decide answers
 // locally (fail closed); nothing reaches the upstream undecided.
 func (h *httpContext) OnHttpRequestHeaders(int, bool) types.Action {
 	p := h.plugin
-	p.metrics.requests.Increment(1)
 	if h.cfg == nil {
 		p.log.error("request refused: no configuration in force")
 		return p.failClosed()
@@ -87,15 +89,9 @@ func (h *httpContext) OnHttpRequestHeaders(int, bool) types.Action {
 		if query != "" {
 			normal += "?" + query
 		}
-		if err := abi.ReplaceHttpRequestHeader(":path", normal); err != nil {
-			p.log.error("rewrite :path: " + err.Error())
-			return p.failClosed()
-		}
+		h.edits.set(":path", normal)
 	}
-	if err := h.stripForgeable(hdrs); err != nil {
-		p.log.error("remove incoming identity headers: " + err.Error())
-		return p.failClosed()
-	}
+	h.stripForgeable(hdrs)
 	h.service = h.resolveService(req)
 	if h.resolveThing(req) {
 		return types.ActionPause
@@ -160,37 +156,31 @@ func (h *httpContext) OnHttpContextDelete() {
 	}
 	if len(p.free) < maxFree {
 		clear(h.pairs) // drop the old request's strings
-		*h = httpContext{plugin: p, pairs: h.pairs[:0]}
+		h.edits.reset()
+		*h = httpContext{plugin: p, pairs: h.pairs[:0], edits: h.edits}
 		p.free = append(p.free, h)
 	}
 }
 
-// allow forwards the request with the verified identities as headers.
+// allow forwards the request with the verified identities as headers:
+// every edit to its headers is written here, in one host call when there
+// are several.
 func (h *httpContext) allow() types.Action {
-	if err := h.setUserHeaders(); err != nil {
-		h.plugin.log.error("set user headers: " + err.Error())
-		return h.plugin.failClosed()
-	}
+	h.setUserHeaders()
 	hc := h.cfg.Headers
 	if hc.Decision != "" && h.rule != "" {
-		if err := abi.ReplaceHttpRequestHeader(hc.Decision, h.rule); err != nil {
-			h.plugin.log.error("set decision header: " + err.Error())
-			return h.plugin.failClosed()
-		}
+		h.edits.set(hc.Decision, h.rule)
 	}
 	if hc.Thing != "" && h.thing.authenticated {
-		if err := abi.ReplaceHttpRequestHeader(hc.Thing, h.thing.id); err != nil {
-			h.plugin.log.error("set thing header: " + err.Error())
-			return h.plugin.failClosed()
-		}
+		h.edits.set(hc.Thing, h.thing.id)
 	}
 	if hc.Service != "" && h.service.authenticated {
-		if err := abi.ReplaceHttpRequestHeader(hc.Service, h.service.id.String()); err != nil {
-			h.plugin.log.error("set service header: " + err.Error())
-			return h.plugin.failClosed()
-		}
+		h.edits.set(hc.Service, h.service.id.String())
 	}
-	h.plugin.metrics.allowed.Increment(1)
+	if err := h.edits.apply(h.pairs); err != nil {
+		h.plugin.log.error("edit request headers: " + err.Error())
+		return h.plugin.failClosed()
+	}
 	if h.plugin.log.enabled(config.LevelDebug) {
 		h.plugin.log.debug("decision allow request_id=" + h.requestID)
 	}
@@ -204,14 +194,11 @@ func (h *httpContext) allow() types.Action {
 
 // stripForgeable removes, before anything else, every incoming header the
 // plugin may set, and x-forwarded-client-cert unless a trusted proxy set
-// it. Only headers actually present cost a host call.
-func (h *httpContext) stripForgeable(hdrs [][2]string) error {
+// it (edits written when the request is let through).
+func (h *httpContext) stripForgeable(hdrs [][2]string) {
 	for _, kv := range hdrs {
 		if h.cfg.Forgeable.Contains(kv[0]) {
-			if err := abi.RemoveHttpRequestHeader(kv[0]); err != nil {
-				return err
-			}
+			h.edits.remove(kv[0])
 		}
 	}
-	return nil
 }

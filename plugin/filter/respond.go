@@ -76,6 +76,7 @@ func (h *httpContext) answer(a answer) types.Action {
 // the upstream.
 func (p *pluginContext) failClosed() types.Action {
 	p.metrics.failedClosed.Increment(1)
+	p.metrics.decisions.inc("error", "filter_unavailable")
 	body := []byte(`{"error":"internal_error","reason":"filter_unavailable"}`)
 	headers := [][2]string{{"content-type", "application/json"}, {"cache-control", "no-store"}}
 	if err := abi.SendHttpResponse(500, headers, body, -1); err != nil {

@@ -3,7 +3,6 @@ package filter
 import (
 	"time"
 
-	"github.com/palisade-wasm/palisade/plugin/internal/abi"
 	"github.com/palisade-wasm/palisade/plugin/jwt"
 	"github.com/palisade-wasm/palisade/plugin/provider"
 )
@@ -36,7 +35,7 @@ func (h *httpContext) resolveThing(req request) bool {
 			}
 			h.thing = thingIdentity{authenticated: true, id: id.Claims.Subject, claims: id.Payload}
 			if !p.Forward && found.Source.Kind == provider.FromHeader {
-				abi.RemoveHttpRequestHeader(found.Source.Name)
+				h.edits.remove(found.Source.Name)
 			}
 			return false
 		}

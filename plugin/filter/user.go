@@ -47,7 +47,6 @@ func (h *httpContext) resolveUser(req request) userStage {
 	h.found = found
 	now := time.Now()
 	if id, hit := h.plugin.cache.Get(found.Token, now); hit && id.Provider != cfg.ThingProvider {
-		h.plugin.metrics.cacheHits.Increment(1)
 		h.plugin.metrics.tokenCache.inc("hit", "")
 		h.user = id
 		return userDone
@@ -55,7 +54,6 @@ func (h *httpContext) resolveUser(req request) userStage {
 	// Another VM may have verified it: the proxy-wide cache.
 	if b, _, err := abi.GetSharedData(provider.SharedKey(h.plugin.fingerprint, found.Token)); err == nil {
 		if id, ok := provider.DecodeIdentity(b, found.Token, cfg.UserProviders, now); ok {
-			h.plugin.metrics.sharedHits.Increment(1)
 			h.plugin.metrics.tokenCache.inc("shared_hit", "")
 			h.plugin.cache.Put(found.Token, id, now)
 			h.user = id
@@ -142,53 +140,40 @@ func (h *httpContext) resume(timedOut bool) {
 
 // setUserHeaders forwards the verified user upstream: subject, issuer,
 // provider, chosen claims (arrays and objects as JSON) and, if asked, the
-// whole payload; and removes the token unless the provider forwards it.
-func (h *httpContext) setUserHeaders() error {
+// whole payload; and removes the token unless the provider forwards it
+// (edits written by allow).
+func (h *httpContext) setUserHeaders() {
 	id := h.user
 	if id == nil {
-		return nil
+		return
 	}
 	hc := h.cfg.Headers
-	set := func(name, value string) error {
-		if name == "" || value == "" {
-			return nil
+	set := func(name, value string) {
+		if name != "" && value != "" {
+			h.edits.set(name, value)
 		}
-		return abi.ReplaceHttpRequestHeader(name, value)
 	}
-	if err := set(hc.User, id.Claims.Subject); err != nil {
-		return err
-	}
-	if err := set(hc.Issuer, id.Claims.Issuer); err != nil {
-		return err
-	}
-	if err := set(hc.Provider, id.Provider.Name); err != nil {
-		return err
-	}
+	set(hc.User, id.Claims.Subject)
+	set(hc.Issuer, id.Claims.Issuer)
+	set(hc.Provider, id.Provider.Name)
 	for _, ch := range id.Provider.ClaimHeaders {
 		v := jsonv.GetBytes(id.Payload, ch.Claim)
 		value := v.String()
 		if v.IsArray() || v.IsObject() {
 			value = v.Raw
 		}
-		if err := set(ch.Header, value); err != nil {
-			return err
-		}
+		set(ch.Header, value)
 	}
 	if ph := id.Provider.PayloadHeader; ph != "" {
-		if err := set(ph, base64.RawURLEncoding.EncodeToString(id.Payload)); err != nil {
-			return err
-		}
+		set(ph, base64.RawURLEncoding.EncodeToString(id.Payload))
 	}
 	if !id.Provider.Forward && h.found.Source.Kind == provider.FromHeader {
 		if usesDPoPScheme(h.found) {
 			// The proof is for this hop only, like the token.
-			if err := abi.RemoveHttpRequestHeader("dpop"); err != nil {
-				return err
-			}
+			h.edits.remove("dpop")
 		}
-		return abi.RemoveHttpRequestHeader(h.found.Source.Name)
+		h.edits.remove(h.found.Source.Name)
 	}
-	return nil
 }
 
 // deny401 answers 401 with an RFC 6750 challenge; missing says the request

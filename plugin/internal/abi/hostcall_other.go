@@ -73,6 +73,12 @@ func ReplaceHttpRequestHeaders(headers [][2]string) error {
 	return proxywasm.ReplaceHttpRequestHeaders(headers)
 }
 
+// ReplaceHttpRequestHeadersBuf is ReplaceHttpRequestHeaders with storage
+// to reuse (the SDK serializes on its own, so buf is returned unused).
+func ReplaceHttpRequestHeadersBuf(headers [][2]string, buf []byte) ([]byte, error) {
+	return buf, proxywasm.ReplaceHttpRequestHeaders(headers)
+}
+
 // GetHttpRequestTrailers returns every request trailer.
 func GetHttpRequestTrailers() ([][2]string, error) { return proxywasm.GetHttpRequestTrailers() }
 

@@ -76,8 +76,15 @@ func getMapInto(t uint32, dst [][2]string) ([][2]string, error) {
 }
 
 func setMap(t uint32, m [][2]string) error {
-	b := serializeMap(m)
-	return statusError(status(proxySetHeaderMapPairs(t, bytesPtr(b), uint32(len(b)))))
+	_, err := setMapBuf(t, m, nil)
+	return err
+}
+
+// setMapBuf is setMap serializing into buf's storage; it returns the
+// storage for the next call.
+func setMapBuf(t uint32, m [][2]string, buf []byte) ([]byte, error) {
+	b := appendMap(buf[:0], m)
+	return b, statusError(status(proxySetHeaderMapPairs(t, bytesPtr(b), uint32(len(b)))))
 }
 
 func getMapValue(t uint32, key string) (string, error) {
@@ -117,8 +124,14 @@ func AddHttpRequestHeader(key, value string) error    { return addMapValue(mapRe
 func ReplaceHttpRequestHeader(key, value string) error {
 	return replaceMapValue(mapRequestHeaders, key, value)
 }
-func RemoveHttpRequestHeader(key string) error         { return removeMapValue(mapRequestHeaders, key) }
-func ReplaceHttpRequestHeaders(h [][2]string) error    { return setMap(mapRequestHeaders, h) }
+func RemoveHttpRequestHeader(key string) error      { return removeMapValue(mapRequestHeaders, key) }
+func ReplaceHttpRequestHeaders(h [][2]string) error { return setMap(mapRequestHeaders, h) }
+
+// ReplaceHttpRequestHeadersBuf is ReplaceHttpRequestHeaders serializing
+// into buf's storage, which it returns for the next call.
+func ReplaceHttpRequestHeadersBuf(h [][2]string, buf []byte) ([]byte, error) {
+	return setMapBuf(mapRequestHeaders, h, buf)
+}
 func GetHttpRequestTrailers() ([][2]string, error)     { return getMap(mapRequestTrailers) }
 func GetHttpResponseHeaders() ([][2]string, error)     { return getMap(mapResponseHeaders) }
 func GetHttpResponseHeader(key string) (string, error) { return getMapValue(mapResponseHeaders, key) }

@@ -3,6 +3,7 @@ package abi
 import (
 	"encoding/binary"
 	"errors"
+	"slices"
 )
 
 // Header maps cross the ABI serialized as the spec's "Serialization"
@@ -17,13 +18,15 @@ var errMalformedMap = errors.New("abi: malformed serialized map")
 const maxPairs = 1 << 16
 
 // serializeMap returns m in the ABI's map serialization.
-func serializeMap(m [][2]string) []byte {
+func serializeMap(m [][2]string) []byte { return appendMap(nil, m) }
+
+// appendMap appends m's serialization to b, growing it at most once.
+func appendMap(b []byte, m [][2]string) []byte {
 	size := 4
 	for _, kv := range m {
 		size += 8 + len(kv[0]) + 1 + len(kv[1]) + 1
 	}
-	b := make([]byte, 4, size)
-	binary.LittleEndian.PutUint32(b, uint32(len(m)))
+	b = binary.LittleEndian.AppendUint32(slices.Grow(b, size), uint32(len(m)))
 	for _, kv := range m {
 		b = binary.LittleEndian.AppendUint32(b, uint32(len(kv[0])))
 		b = binary.LittleEndian.AppendUint32(b, uint32(len(kv[1])))
