@@ -27,6 +27,7 @@ type requestEdits struct {
 type headerOp struct {
 	name, value string
 	remove      bool
+	placed      bool // editHeaders has written the set
 }
 
 // set replaces every value of name (lower case) with value.
@@ -60,37 +61,47 @@ func (e *requestEdits) apply(read [][2]string) error {
 			return abi.ReplaceHttpRequestHeader(op.name, op.value)
 		}
 	}
-	e.out = editHeaders(append(e.out[:0], read...), e.ops)
+	e.out = editHeaders(e.out[:0], read, e.ops)
 	var err error
 	e.wire, err = abi.ReplaceHttpRequestHeadersBuf(e.out, e.wire[:0])
 	return err
 }
 
-// editHeaders applies ops to h in order, as the host applies the same
-// calls one at a time: a set replaces the first value of its name in
-// place and drops the others, or appends the header when it is absent; a
-// remove drops every value. Names are lower case on both sides, as the
-// host hands them over.
-func editHeaders(h [][2]string, ops []headerOp) [][2]string {
-	for _, op := range ops {
-		kept, found := h[:0], false
-		for _, kv := range h {
-			if kv[0] != op.name {
-				kept = append(kept, kv)
-				continue
-			}
-			if !op.remove && !found {
-				kept = append(kept, [2]string{op.name, op.value})
-				found = true
-			}
-		}
-		if !op.remove && !found {
-			kept = append(kept, [2]string{op.name, op.value})
-		}
-		if len(kept) < len(h) {
-			clear(h[len(kept):])
-		}
-		h = kept
+// editHeaders appends to dst the headers read with ops applied, the map
+// the host has after the same calls one at a time: the last op on a name
+// decides it, a set leaving one value (in place of the first, or at the
+// end when the name was absent), a remove none. Names are lower case on
+// both sides, as the host hands them over.
+func editHeaders(dst, read [][2]string, ops []headerOp) [][2]string {
+	for i := range ops {
+		ops[i].placed = false
 	}
-	return h
+	for _, kv := range read {
+		op := lastOp(ops, kv[0])
+		switch {
+		case op == nil:
+			dst = append(dst, kv)
+		case op.remove || op.placed:
+		default:
+			dst = append(dst, [2]string{op.name, op.value})
+			op.placed = true
+		}
+	}
+	for i := range ops {
+		if op := &ops[i]; !op.remove && !op.placed && lastOp(ops[i:], op.name) == op {
+			dst = append(dst, [2]string{op.name, op.value})
+			op.placed = true
+		}
+	}
+	return dst
+}
+
+// lastOp is the last of ops on name, or nil.
+func lastOp(ops []headerOp, name string) *headerOp {
+	for i := len(ops) - 1; i >= 0; i-- {
+		if ops[i].name == name {
+			return &ops[i]
+		}
+	}
+	return nil
 }

@@ -1,7 +1,10 @@
 package filter
 
 import (
+	"math/rand/v2"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -31,34 +34,79 @@ func TestEditHeaders(t *testing.T) {
 				{name: "x-palisade-service", value: "spiffe://a/b"},
 				{name: "authorization", remove: true},
 			},
-			[][2]string{{":method", "GET"}, {":path", "/b"}, {"accept", "a"}, {"accept", "b"}, {"x-palisade-user", "alice"}, {"x-palisade-service", "spiffe://a/b"}}},
+			[][2]string{{":method", "GET"}, {":path", "/b"}, {"x-palisade-user", "alice"}, {"accept", "a"}, {"accept", "b"}, {"x-palisade-service", "spiffe://a/b"}}},
+		{"the last op on a name decides",
+			[]headerOp{{name: "accept", value: "c"}, {name: "accept", remove: true}, {name: "x-a", value: "1"}, {name: "x-a", value: "2"}, {name: "x-b", remove: true}, {name: "x-b", value: "3"}},
+			[][2]string{{":method", "GET"}, {":path", "/a/../b"}, {"x-palisade-user", "forged"}, {"authorization", "Bearer t"}, {"x-palisade-user", "again"}, {"x-a", "2"}, {"x-b", "3"}}},
 		{"remove what is absent", []headerOp{{name: "dpop", remove: true}}, read},
 	}
 	for _, tc := range tests {
-		got := editHeaders(slices.Clone(read), tc.ops)
+		got := editHeaders(nil, read, tc.ops)
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("%s:\n got %q\nwant %q", tc.name, got, tc.want)
 		}
 	}
 }
 
-// Edits reuse their storage: a stream's edits after the first cost no
-// allocation.
+// A reused stream context keeps its edits' storage: the edits of every
+// stream after the first cost no allocation.
 func TestRequestEditsReuseStorage(t *testing.T) {
 	read := [][2]string{{":path", "/"}, {"authorization", "Bearer t"}, {"x-palisade-user", "forged"}}
-	var e requestEdits
+	h := &httpContext{plugin: &pluginContext{}}
 	run := func() {
-		e.reset()
+		h.renew(1, nil) // as OnHttpContextDelete and NewHttpContext do
+		e := &h.edits
 		e.remove("x-palisade-user")
 		e.set("x-palisade-user", "alice")
 		e.remove("authorization")
-		e.out = editHeaders(append(e.out[:0], read...), e.ops)
+		e.out = editHeaders(e.out[:0], read, e.ops)
 	}
 	run()
 	if n := testing.AllocsPerRun(100, run); n != 0 {
 		t.Errorf("%v allocations per stream, want 0", n)
 	}
-	if want := [][2]string{{":path", "/"}, {"x-palisade-user", "alice"}}; !slices.Equal(e.out, want) {
-		t.Errorf("got %q, want %q", e.out, want)
+	if want := [][2]string{{":path", "/"}, {"x-palisade-user", "alice"}}; !slices.Equal(h.edits.out, want) {
+		t.Errorf("got %q, want %q", h.edits.out, want)
+	}
+}
+
+// editHeaders gives, for random headers and edits, the headers the host
+// has after the same calls one at a time (compared in order of name; the
+// position of a name among the others is not part of an HTTP request).
+func TestEditHeadersMatchesCallsOneByOne(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	names := []string{"a", "b", "c", ":path"}
+	oneByOne := func(h [][2]string, ops []headerOp) [][2]string {
+		for _, op := range ops {
+			var out [][2]string
+			for _, kv := range h {
+				if kv[0] != op.name {
+					out = append(out, kv)
+				}
+			}
+			if !op.remove {
+				out = append(out, [2]string{op.name, op.value})
+			}
+			h = out
+		}
+		return h
+	}
+	byName := func(h [][2]string) [][2]string {
+		slices.SortStableFunc(h, func(x, y [2]string) int { return strings.Compare(x[0], y[0]) })
+		return h
+	}
+	for i := range 2000 {
+		var read [][2]string
+		for range rng.IntN(6) {
+			read = append(read, [2]string{names[rng.IntN(len(names))], strconv.Itoa(rng.IntN(9))})
+		}
+		var ops []headerOp
+		for range rng.IntN(5) {
+			ops = append(ops, headerOp{name: names[rng.IntN(len(names))], value: "v" + strconv.Itoa(rng.IntN(9)), remove: rng.IntN(2) == 0})
+		}
+		want := byName(oneByOne(slices.Clone(read), ops))
+		if got := byName(editHeaders(nil, read, ops)); !slices.Equal(got, want) {
+			t.Fatalf("case %d: read %q ops %+v:\n got %q\nwant %q", i, read, ops, got, want)
+		}
 	}
 }

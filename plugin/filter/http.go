@@ -155,11 +155,17 @@ func (h *httpContext) OnHttpContextDelete() {
 		p.forget(h)
 	}
 	if len(p.free) < maxFree {
-		clear(h.pairs) // drop the old request's strings
-		h.edits.reset()
-		*h = httpContext{plugin: p, pairs: h.pairs[:0], edits: h.edits}
+		h.renew(0, nil) // drop the old request's strings while it waits
 		p.free = append(p.free, h)
 	}
+}
+
+// renew empties h for stream id, keeping the storage of its headers and
+// their edits.
+func (h *httpContext) renew(id uint32, cfg *config.Config) {
+	clear(h.pairs)
+	h.edits.reset()
+	*h = httpContext{id: id, plugin: h.plugin, cfg: cfg, pairs: h.pairs[:0], edits: h.edits}
 }
 
 // allow forwards the request with the verified identities as headers:

@@ -104,7 +104,7 @@ func (p *pluginContext) NewHttpContext(contextID uint32) types.HttpContext {
 		h := p.free[n-1]
 		p.free[n-1] = nil
 		p.free = p.free[:n-1]
-		*h = httpContext{id: contextID, plugin: p, cfg: p.cfg, pairs: h.pairs}
+		h.renew(contextID, p.cfg)
 		return h
 	}
 	return &httpContext{id: contextID, plugin: p, cfg: p.cfg}

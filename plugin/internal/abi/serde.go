@@ -20,22 +20,27 @@ const maxPairs = 1 << 16
 // serializeMap returns m in the ABI's map serialization.
 func serializeMap(m [][2]string) []byte { return appendMap(nil, m) }
 
-// appendMap appends m's serialization to b, growing it at most once.
+// appendMap appends m's serialization to b, growing it at most once and
+// writing in place (in wasm every append is a call and a capacity check).
 func appendMap(b []byte, m [][2]string) []byte {
 	size := 4
 	for _, kv := range m {
 		size += 8 + len(kv[0]) + 1 + len(kv[1]) + 1
 	}
-	b = binary.LittleEndian.AppendUint32(slices.Grow(b, size), uint32(len(m)))
-	for _, kv := range m {
-		b = binary.LittleEndian.AppendUint32(b, uint32(len(kv[0])))
-		b = binary.LittleEndian.AppendUint32(b, uint32(len(kv[1])))
-	}
-	for _, kv := range m {
-		b = append(b, kv[0]...)
-		b = append(b, 0)
-		b = append(b, kv[1]...)
-		b = append(b, 0)
+	start := len(b)
+	b = slices.Grow(b, size)[:start+size]
+	out := b[start:]
+	binary.LittleEndian.PutUint32(out, uint32(len(m)))
+	lens, data := out[4:4+8*len(m)], out[4+8*len(m):]
+	for i, kv := range m {
+		binary.LittleEndian.PutUint32(lens[8*i:], uint32(len(kv[0])))
+		binary.LittleEndian.PutUint32(lens[8*i+4:], uint32(len(kv[1])))
+		n := copy(data, kv[0])
+		data[n] = 0
+		data = data[n+1:]
+		n = copy(data, kv[1])
+		data[n] = 0
+		data = data[n+1:]
 	}
 	return b
 }

@@ -20,6 +20,16 @@ func TestSerializeMap_SpecExample(t *testing.T) {
 	}
 }
 
+// appendMap writes after what the buffer holds, into its spare capacity.
+func TestAppendMapKeepsPrefix(t *testing.T) {
+	buf := make([]byte, 2, 64)
+	copy(buf, "xy")
+	got := appendMap(buf, [][2]string{{"a", "1"}, {"b", "22"}})
+	if !reflect.DeepEqual(got[2:], specExample) || string(got[:2]) != "xy" || &got[0] != &buf[0] {
+		t.Errorf("appendMap = %v, want xy then %v in the same storage", got, specExample)
+	}
+}
+
 func TestDeserializeMap(t *testing.T) {
 	tests := []struct {
 		name string
