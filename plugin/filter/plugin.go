@@ -36,6 +36,10 @@ type pluginContext struct {
 	// tokenless request.
 	free []*httpContext
 
+	// peers remembers the service identity of the last peer certificates'
+	// URI SANs, so that a caller seen again costs no parsing.
+	peers peerMemo
+
 	tick uint32 // the tick period asked of the host, ms (0: none)
 }
 

@@ -1,6 +1,9 @@
 package filter
 
 import (
+	"bytes"
+
+	"github.com/palisade-wasm/palisade/plugin/config"
 	"github.com/palisade-wasm/palisade/plugin/spiffe"
 	"github.com/palisade-wasm/palisade/plugin/xfcc"
 )
@@ -36,14 +39,49 @@ func (h *httpContext) resolveService(req request) serviceIdentity {
 	// A URI SAN exists only on a presented peer certificate, so an mTLS
 	// caller costs one host call; connection.mtls is read only to tell
 	// why there is no SAN.
-	san, err := propURISAN.AppendTo(nil)
+	m := &h.plugin.peers
+	san, err := propURISAN.AppendTo(m.buf[:0])
+	m.buf = san[:0]
 	if err != nil || len(san) == 0 {
 		if !peerMTLS() {
 			return serviceIdentity{reason: "no_peer_certificate"}
 		}
 		return serviceIdentity{reason: "no_spiffe_id"}
 	}
-	return fromURIs([]string{string(san)}, sc.TrustDomains, "mtls")
+	return m.identity(h.cfg, san)
+}
+
+// peerMemo maps the last few URI SANs read from peer certificates to
+// their service identity under the configuration in force. A sidecar
+// sees few callers, each on many requests: a hit costs a compare instead
+// of two allocations and a SPIFFE ID parse (microseconds inside wasm).
+type peerMemo struct {
+	buf     []byte // storage for reading the property
+	cfg     *config.Config
+	entries [4]peerEntry
+	next    int // the entry replaced next
+}
+
+type peerEntry struct {
+	san []byte
+	id  serviceIdentity
+}
+
+// identity returns san's service identity under cfg.
+func (m *peerMemo) identity(cfg *config.Config, san []byte) serviceIdentity {
+	if m.cfg != cfg { // a new configuration: other trust domains
+		*m = peerMemo{buf: m.buf, cfg: cfg}
+	}
+	for i := range m.entries {
+		if e := &m.entries[i]; e.san != nil && bytes.Equal(e.san, san) {
+			return e.id
+		}
+	}
+	id := fromURIs([]string{string(san)}, cfg.Service.TrustDomains, "mtls")
+	e := &m.entries[m.next]
+	e.san, e.id = append(e.san[:0], san...), id
+	m.next = (m.next + 1) % len(m.entries)
+	return id
 }
 
 func fromURIs(uris []string, trustDomains []string, source string) serviceIdentity {
