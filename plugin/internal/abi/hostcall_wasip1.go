@@ -19,13 +19,35 @@ func LogWarn(msg string)     { log(3, msg) }
 func LogError(msg string)    { log(4, msg) }
 func LogCritical(msg string) { log(5, msg) }
 
+// ret receives what host calls return through pointers. A local whose
+// address goes to an imported function escapes to the heap, which made
+// every such call an allocation (a microsecond inside wasm); ret is
+// allocated once. The guest runs one call at a time, and while a host
+// call runs the host only calls back into proxy_on_memory_allocate, which
+// does not use ret, so one set of slots serves every call. Callers copy
+// the values out before the next host call.
+var ret retSlots
+
+type retSlots struct {
+	ptr, size, cas, id uint32
+	u64                uint64
+}
+
+// Pointers to the slots; retReset clears them before a call.
+var (
+	retPtr  = unsafe.Pointer(&ret.ptr)
+	retSize = unsafe.Pointer(&ret.size)
+)
+
+func retReset() { ret = retSlots{} }
+
 func getBuffer(t uint32, start, maxSize int) ([]byte, error) {
 	arenaReset()
-	var p, n uint32
-	if err := statusError(status(proxyGetBufferBytes(t, uint32(start), uint32(maxSize), unsafe.Pointer(&p), unsafe.Pointer(&n)))); err != nil {
+	retReset()
+	if err := statusError(status(proxyGetBufferBytes(t, uint32(start), uint32(maxSize), retPtr, retSize))); err != nil {
 		return nil, err
 	}
-	b, ok := view(p, n)
+	b, ok := view(ret.ptr, ret.size)
 	if !ok {
 		return nil, types.ErrorInternalFailure
 	}
@@ -60,11 +82,11 @@ func getMap(t uint32) ([][2]string, error) { return getMapInto(t, nil) }
 
 func getMapInto(t uint32, dst [][2]string) ([][2]string, error) {
 	arenaReset()
-	var p, n uint32
-	if err := statusError(status(proxyGetHeaderMapPairs(t, unsafe.Pointer(&p), unsafe.Pointer(&n)))); err != nil {
+	retReset()
+	if err := statusError(status(proxyGetHeaderMapPairs(t, retPtr, retSize))); err != nil {
 		return nil, err
 	}
-	b, ok := view(p, n)
+	b, ok := view(ret.ptr, ret.size)
 	if !ok {
 		return nil, types.ErrorInternalFailure
 	}
@@ -89,11 +111,11 @@ func setMapBuf(t uint32, m [][2]string, buf []byte) ([]byte, error) {
 
 func getMapValue(t uint32, key string) (string, error) {
 	arenaReset()
-	var p, n uint32
-	if err := statusError(status(proxyGetHeaderMapValue(t, strPtr(key), uint32(len(key)), unsafe.Pointer(&p), unsafe.Pointer(&n)))); err != nil {
+	retReset()
+	if err := statusError(status(proxyGetHeaderMapValue(t, strPtr(key), uint32(len(key)), retPtr, retSize))); err != nil {
 		return "", err
 	}
-	b, ok := view(p, n)
+	b, ok := view(ret.ptr, ret.size)
 	if !ok {
 		return "", types.ErrorInternalFailure
 	}
@@ -174,11 +196,11 @@ func (p Property) AppendTo(dst []byte) ([]byte, error) { return getProperty(p.wi
 
 func getProperty(b, dst []byte) ([]byte, error) {
 	arenaReset()
-	var p, n uint32
-	if err := statusError(status(proxyGetProperty(bytesPtr(b), uint32(len(b)), unsafe.Pointer(&p), unsafe.Pointer(&n)))); err != nil {
+	retReset()
+	if err := statusError(status(proxyGetProperty(bytesPtr(b), uint32(len(b)), retPtr, retSize))); err != nil {
 		return nil, err
 	}
-	v, ok := view(p, n)
+	v, ok := view(ret.ptr, ret.size)
 	if !ok {
 		return nil, types.ErrorInternalFailure
 	}
@@ -191,8 +213,15 @@ func SetProperty(path []string, data []byte) error {
 }
 
 func SendHttpResponse(statusCode uint32, headers [][2]string, body []byte, grpcStatus int32) error {
-	h := serializeMap(headers)
-	return statusError(status(proxySendLocalResponse(statusCode, nil, 0, bytesPtr(body), uint32(len(body)),
+	_, err := SendHttpResponseBuf(statusCode, headers, body, grpcStatus, nil)
+	return err
+}
+
+// SendHttpResponseBuf is SendHttpResponse serializing the headers into
+// buf's storage, which it returns for the next call.
+func SendHttpResponseBuf(statusCode uint32, headers [][2]string, body []byte, grpcStatus int32, buf []byte) ([]byte, error) {
+	h := appendMap(buf[:0], headers)
+	return h, statusError(status(proxySendLocalResponse(statusCode, nil, 0, bytesPtr(body), uint32(len(body)),
 		bytesPtr(h), uint32(len(h)), grpcStatus)))
 }
 
@@ -202,12 +231,13 @@ func ResumeHttpResponse() error { return statusError(status(proxyContinueStream(
 func DispatchHttpCall(cluster string, headers [][2]string, body []byte, trailers [][2]string,
 	timeoutMillisecond uint32, callback func(numHeaders, bodySize, numTrailers int)) (uint32, error) {
 	h, t := serializeMap(headers), serializeMap(trailers)
-	var id uint32
+	retReset()
 	st := status(proxyHTTPCall(strPtr(cluster), uint32(len(cluster)), bytesPtr(h), uint32(len(h)),
-		bytesPtr(body), uint32(len(body)), bytesPtr(t), uint32(len(t)), timeoutMillisecond, unsafe.Pointer(&id)))
+		bytesPtr(body), uint32(len(body)), bytesPtr(t), uint32(len(t)), timeoutMillisecond, unsafe.Pointer(&ret.id)))
 	if err := statusError(st); err != nil {
 		return 0, err
 	}
+	id := ret.id
 	vm.registerCallout(id, current, callback)
 	return id, nil
 }
@@ -220,15 +250,15 @@ func GetHttpCallResponseTrailers() ([][2]string, error) { return getMap(mapCallR
 
 func GetSharedData(key string) ([]byte, uint32, error) {
 	arenaReset()
-	var p, n, cas uint32
-	if err := statusError(status(proxyGetSharedData(strPtr(key), uint32(len(key)), unsafe.Pointer(&p), unsafe.Pointer(&n), unsafe.Pointer(&cas)))); err != nil {
+	retReset()
+	if err := statusError(status(proxyGetSharedData(strPtr(key), uint32(len(key)), retPtr, retSize, unsafe.Pointer(&ret.cas)))); err != nil {
 		return nil, 0, err
 	}
-	v, ok := view(p, n)
+	v, ok := view(ret.ptr, ret.size)
 	if !ok {
 		return nil, 0, types.ErrorInternalFailure
 	}
-	return append([]byte(nil), v...), cas, nil
+	return append([]byte(nil), v...), ret.cas, nil
 }
 
 func SetSharedData(key string, data []byte, cas uint32) error {
@@ -236,17 +266,17 @@ func SetSharedData(key string, data []byte, cas uint32) error {
 }
 
 func defineMetric(t uint32, name string) uint32 {
-	var id uint32
-	if proxyDefineMetric(t, strPtr(name), uint32(len(name)), unsafe.Pointer(&id)) != 0 {
+	retReset()
+	if proxyDefineMetric(t, strPtr(name), uint32(len(name)), unsafe.Pointer(&ret.id)) != 0 {
 		LogError("define metric " + name + " failed")
 	}
-	return id
+	return ret.id
 }
 
 func getMetric(id uint32) uint64 {
-	var v uint64
-	proxyGetMetric(id, unsafe.Pointer(&v))
-	return v
+	retReset()
+	proxyGetMetric(id, unsafe.Pointer(&ret.u64))
+	return ret.u64
 }
 
 type MetricCounter struct{ id uint32 }
