@@ -36,6 +36,9 @@ type pluginContext struct {
 	// tokenless request.
 	free []*httpContext
 
+	// reply is storage for local responses.
+	reply replyStorage
+
 	// peers remembers the service identity of the last peer certificates'
 	// URI SANs, so that a caller seen again costs no parsing.
 	peers peerMemo

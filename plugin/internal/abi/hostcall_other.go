@@ -154,6 +154,12 @@ func SendHttpResponse(status uint32, headers [][2]string, body []byte, grpcStatu
 	return proxywasm.SendHttpResponse(status, headers, body, grpcStatus)
 }
 
+// SendHttpResponseBuf is SendHttpResponse with storage to reuse (the SDK
+// serializes on its own, so buf is returned unused).
+func SendHttpResponseBuf(status uint32, headers [][2]string, body []byte, grpcStatus int32, buf []byte) ([]byte, error) {
+	return buf, proxywasm.SendHttpResponse(status, headers, body, grpcStatus)
+}
+
 // ResumeHttpRequest continues a request stream paused by the plugin.
 func ResumeHttpRequest() error { return proxywasm.ResumeHttpRequest() }
 
