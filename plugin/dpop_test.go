@@ -118,8 +118,9 @@ func TestDPoP(t *testing.T) {
 // TestDPoPReplaySlotsPrepared: a configuration whose provider may see
 // DPoP proofs creates every replay-cache slot before serving, so no slot
 // is ever first written (unconditionally, CAS 0) while proofs arrive; a
-// slot another VM already holds is left as it is, and a configuration
-// with DPoP disabled creates none.
+// slot another VM already holds is left as it is, another VM finds them
+// all created at the cost of one read, and a configuration with DPoP
+// disabled creates none.
 func TestDPoPReplaySlotsPrepared(t *testing.T) {
 	mod, _, err := hosttest.Module()
 	if err != nil {
@@ -132,6 +133,7 @@ func TestDPoPReplaySlotsPrepared(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	first := vm.HostCalls()
 	vm.Close()
 	for i := range dpop.Slots {
 		v, _, ok := sd.Get("palisade", "palisade/dpop/"+strconv.Itoa(i))
@@ -139,6 +141,14 @@ func TestDPoPReplaySlotsPrepared(t *testing.T) {
 			t.Fatalf("slot %d: %q %v", i, v, ok)
 		}
 	}
+	vm, err = mod.NewVM(context.Background(), host.VMConfig{VMID: "palisade", SharedData: sd, PluginConfiguration: []byte(userConfig(t, idp, ""))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second := vm.HostCalls(); first-second < dpop.Slots {
+		t.Errorf("the second VM started with %d host calls, the first with %d: the slots were checked again", second, first)
+	}
+	vm.Close()
 	none := host.NewSharedData()
 	vm, err = mod.NewVM(context.Background(), host.VMConfig{VMID: "palisade", SharedData: none,
 		PluginConfiguration: []byte(strings.Replace(userConfig(t, idp, ""), `"audiences":["orders"],`, `"audiences":["orders"],"dpop":{"mode":"disabled"},`, 1))})

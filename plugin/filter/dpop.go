@@ -91,13 +91,19 @@ func (h *httpContext) checkDPoP() error {
 // racing VM's creation (a replay let through). Created at configuration,
 // every later write to a slot is CAS-checked. Creating one that another
 // VM just created is harmless: no proof is recorded before a VM's
-// configuration is done.
+// configuration is done. The VM that creates the last slot then writes a
+// mark, so the proxy's other VMs (and later configurations) read one key
+// instead of every slot: shared data is never deleted.
 func (p *pluginContext) prepareReplayCache() {
 	uses := false
 	for _, pr := range p.cfg.Providers {
 		uses = uses || pr.DPoP.Mode != provider.DPoPDisabled
 	}
 	if !uses {
+		return
+	}
+	ready := strconv.Itoa(dpop.Slots)
+	if v, _, err := abi.GetSharedData(dpopReadyKey); err == nil && string(v) == ready {
 		return
 	}
 	for i := range dpop.Slots {
@@ -109,7 +115,14 @@ func (p *pluginContext) prepareReplayCache() {
 			}
 		}
 	}
+	if err := abi.SetSharedData(dpopReadyKey, []byte(ready), 0); err != nil {
+		p.log.warn("dpop replay cache: " + err.Error())
+	}
 }
+
+// dpopReadyKey marks the replay cache's slots as created; its value is
+// their number.
+const dpopReadyKey = dpopPrefix + "ready"
 
 // recordProof adds a proof to the replay cache shared by every VM of the
 // proxy; a proof already there is a replay. Any failure of the cache
