@@ -52,6 +52,10 @@ func TestDifferential(t *testing.T) {
 	}
 	skipped, failures := 0, 0
 	outcomes := map[string]int{} // agreed results: "true", "false", "error"
+	// Every expression is also evaluated through claims memos, cold then
+	// warm: one pair of memos for the whole run, so each is read again for
+	// another expression's policy and for another request's payloads.
+	var userMemo, thingMemo ClaimsMemo
 	for i := 0; i < diffExprs && failures < 10; i++ {
 		g := &exprGen{r: rng}
 		src := g.typed(gBool, 4)
@@ -101,6 +105,14 @@ func TestDifferential(t *testing.T) {
 				t.Errorf("seed %d: %s\non request %d: cel-go %s, Palisade %s (%s)\nrequest: %s", seed, src, j, w, g, detail, describeRequest(r))
 				failures++
 				break
+			}
+			memo := *r
+			memo.User.Memo, memo.Thing.Memo = &userMemo, &thingMemo
+			for _, pass := range []string{"cold", "warm"} {
+				if m := e(&memo); show(m) != show(got) { // conditions are bools: show tells them apart
+					t.Errorf("seed %d: %s\non request %d: %s with a memo, %s without (memo %s)\nrequest: %s", seed, src, j, show(m), show(got), pass, describeRequest(r))
+					failures++
+				}
 			}
 		}
 	}

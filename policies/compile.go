@@ -37,6 +37,9 @@ type compiler struct {
 	// scope holds the variables of the macros being compiled, innermost
 	// last; a variable's value lives in Request.vars at its depth.
 	scope []string
+	// keeping is set while a subexpression kept in claims memos compiles:
+	// its parts are not kept apart (see derive.go).
+	keeping bool
 }
 
 // bound reports whether name is a macro variable in scope.
@@ -69,7 +72,30 @@ func (c *compiler) compileTyped(src string) (eval, typ, error) {
 	}, t, nil
 }
 
+// compileNode compiles n, kept in the principal's claims memo when it
+// reads nothing but that principal's claims (see derive.go).
 func (c *compiler) compileNode(n *node) (eval, error) {
+	if c.keeping {
+		return c.compileNode1(n)
+	}
+	thing, ok := c.keep(n)
+	if !ok {
+		return c.compileNode1(n)
+	}
+	i, ok := c.slots.derive(thing, string(nodeKey(nil, n)))
+	if !ok {
+		return c.compileNode1(n)
+	}
+	c.keeping = true
+	e, err := c.compileNode1(n)
+	c.keeping = false
+	if err != nil {
+		return nil, err
+	}
+	return c.slots.memoized(thing, i, e), nil
+}
+
+func (c *compiler) compileNode1(n *node) (eval, error) {
 	switch n.kind {
 	case nLit:
 		v := n.lit
