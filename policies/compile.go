@@ -323,6 +323,18 @@ func in(x, c value) value {
 		return c
 	}
 	switch {
+	case c.k == kList && c.strs != nil && !c.many:
+		// A string list attribute (aud, scope): only a string can equal
+		// an element, compared here without a call per element.
+		if x.k != kString {
+			return boolVal(false)
+		}
+		for _, s := range c.strs {
+			if s == x.s {
+				return boolVal(true)
+			}
+		}
+		return boolVal(false)
 	case c.isList():
 		found := false
 		c.each(func(e value) bool {

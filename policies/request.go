@@ -80,6 +80,14 @@ type ClaimsMemo struct {
 	derived []derived
 }
 
+// principal is the thing when thing is set, else the user.
+func (r *Request) principal(thing bool) *Principal {
+	if thing {
+		return &r.Thing
+	}
+	return &r.User
+}
+
 // Service is the calling workload.
 type Service struct {
 	Authenticated  bool
