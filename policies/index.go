@@ -341,6 +341,17 @@ func (n *pathNode) walk(rest string, done bool, set ruleSet) {
 	if n.leaf {
 		return // no template goes deeper
 	}
+	if n.lit == nil && n.fold == nil && n.wild == nil {
+		// Only exact literals: each compared with the start of rest,
+		// without looking for the next '/' first (inside wasm, a call).
+		for _, e := range n.edges {
+			if after, last, ok := cutLiteral(rest, e.lit); ok {
+				e.node.walk(after, last, set)
+				break
+			}
+		}
+		return
+	}
 	var seg string
 	if i := strings.IndexByte(rest, '/'); i >= 0 {
 		seg, rest = rest[:i], rest[i+1:]

@@ -313,3 +313,71 @@ func TestDecideLargeDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplateMatchesSplit: template.match, which compares literals with
+// the start of the path, agrees on random templates and paths with the
+// plain reading of a template, a segment per '/'-separated part.
+func TestTemplateMatchesSplit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	parts := append(append([]string(nil), genTemplates...), "ab", "", "**")
+	segs := append(append([]string(nil), genSegments...), "ab", "a/b", "ſ", "S")
+	for range 20000 {
+		tmpl := ""
+		for range rng.IntN(4) {
+			tmpl += "/" + pick(rng, parts)
+		}
+		if tmpl == "" {
+			tmpl = "/"
+		}
+		fold := rng.IntN(3) == 0
+		tp, err := compileTemplate(tmpl, fold)
+		if err != nil {
+			continue
+		}
+		path := ""
+		for range rng.IntN(5) {
+			path += "/" + pick(rng, segs)
+		}
+		if path == "" || rng.IntN(10) == 0 {
+			path = pick(rng, []string{"/", "", "x"}) + path
+		}
+		r := &Request{}
+		got := tp.match(path, r)
+		var gotCaps []string
+		for _, p := range r.params[:r.nparam] {
+			gotCaps = append(gotCaps, p[0]+"="+p[1])
+		}
+		want, wantCaps := splitMatch(&tp, path)
+		if got != want || got && strings.Join(gotCaps, ",") != strings.Join(wantCaps, ",") {
+			t.Fatalf("%s (fold %v) ~ %q: %v %v, want %v %v", tmpl, fold, path, got, gotCaps, want, wantCaps)
+		}
+	}
+}
+
+func splitMatch(tp *template, path string) (bool, []string) {
+	if path == "" || path[0] != '/' {
+		return false, nil
+	}
+	var segs []string
+	if path != "/" {
+		segs = strings.Split(path[1:], "/")
+	}
+	if len(tp.segs) > len(segs) || !tp.rest && len(tp.segs) != len(segs) {
+		return false, nil
+	}
+	var caps []string
+	for i, s := range tp.segs {
+		switch {
+		case s.any || s.capture != "":
+			if segs[i] == "" {
+				return false, nil
+			}
+			if s.capture != "" {
+				caps = append(caps, s.capture+"="+segs[i])
+			}
+		case tp.fold && !strings.EqualFold(segs[i], s.lit), !tp.fold && segs[i] != s.lit:
+			return false, nil
+		}
+	}
+	return true, caps
+}
