@@ -69,8 +69,14 @@ func (t *slotTable) fill(r *Request) {
 	for i := 0; i < t.n; i++ {
 		r.slots[i] = slot{}
 	}
-	fillMemo(r, &r.User, false, t, t.userPaths, t.userSlot, t.derived[0])
-	fillMemo(r, &r.Thing, true, t, t.thingPaths, t.thingSlot, t.derived[1])
+	// A principal without claims, or whose claims the policy does not
+	// read, leaves its slots unset (and its memo as it is).
+	if len(r.User.Claims) > 0 && (len(t.userPaths) > 0 || t.derived[0] > 0) {
+		fillMemo(r, &r.User, false, t, t.userPaths, t.userSlot, t.derived[0])
+	}
+	if len(r.Thing.Claims) > 0 && (len(t.thingPaths) > 0 || t.derived[1] > 0) {
+		fillMemo(r, &r.Thing, true, t, t.thingPaths, t.thingSlot, t.derived[1])
+	}
 }
 
 // fillMemo fills p's slots from its memo when the memo holds this
