@@ -202,6 +202,38 @@ func (c *compiler) attribute(n *node) (eval, bool, error) {
 	return unknown(1)
 }
 
+// attributePath returns the names of n when n is an attribute chain, as
+// attribute resolves it.
+func (c *compiler) attributePath(n *node) ([]string, bool) {
+	var path []string
+	for cur := n; ; {
+		switch cur.kind {
+		case nSelect:
+			path = append(path, cur.name)
+			cur = cur.target
+			continue
+		case nIndex:
+			idx := cur.args[1]
+			if idx.kind != nLit || idx.lit.k != kString {
+				return nil, false
+			}
+			path = append(path, idx.lit.s)
+			cur = cur.args[0]
+			continue
+		case nIdent:
+			if c.bound(cur.name) {
+				return nil, false
+			}
+			path = append(path, cur.name)
+			for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
+				path[i], path[j] = path[j], path[i]
+			}
+			return path, true
+		}
+		return nil, false
+	}
+}
+
 func example(root string) string {
 	return map[string]string{"request": "method", "path": "customer", "source": "ip", "user": "sub", "service": "id", "thing": "id"}[root]
 }

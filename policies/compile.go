@@ -53,23 +53,49 @@ func (c *compiler) bound(name string) bool {
 }
 
 func (c *compiler) compileTyped(src string) (eval, typ, error) {
+	e, _, t, err := c.compile(src, false)
+	return e, t, err
+}
+
+// compileCondition also compiles src as a test (see tri.go).
+func (c *compiler) compileCondition(src string) (eval, triEval, typ, error) {
+	return c.compile(src, true)
+}
+
+func (c *compiler) compile(src string, test bool) (eval, triEval, typ, error) {
 	n, err := parse(src)
 	if err != nil {
-		return nil, typ{}, err
+		return nil, nil, typ{}, err
 	}
 	t, err := (&checker{}).check(n)
 	if err != nil {
-		return nil, typ{}, err
+		return nil, nil, typ{}, err
 	}
 	e, err := c.compileNode(n)
-	if err != nil || !c.own {
-		return e, t, err
+	if err != nil {
+		return nil, nil, t, err
+	}
+	var te triEval
+	if test {
+		if te, err = c.compileTest(n); err != nil {
+			return nil, nil, t, err
+		}
+	}
+	if !c.own {
+		return e, te, t, nil
 	}
 	st := c.slots
+	if te != nil {
+		inner := te
+		te = func(r *Request) tri {
+			st.fill(r)
+			return inner(r)
+		}
+	}
 	return func(r *Request) value {
 		st.fill(r)
 		return e(r)
-	}, t, nil
+	}, te, t, nil
 }
 
 // compileNode compiles n, kept in the principal's claims memo when it

@@ -57,11 +57,11 @@ func (c *compiler) deps1(n *node) uint8 {
 	case nLit:
 		return 0
 	case nIdent, nSelect, nIndex:
-		if root, second, ok := c.attributeRoot(n); ok {
+		if path, ok := c.attributePath(n); ok {
 			switch {
-			case root == "user" && second == "claims":
+			case len(path) >= 2 && path[0] == "user" && path[1] == "claims":
 				return depUser
-			case root == "thing" && second == "claims":
+			case len(path) >= 2 && path[0] == "thing" && path[1] == "claims":
 				return depThing
 			}
 			return depOther
@@ -92,36 +92,6 @@ func (c *compiler) deps1(n *node) uint8 {
 	return d
 }
 
-// attributeRoot returns the first two names of n when n is an attribute
-// chain, as attribute resolves it ("" for the second of a lone name).
-func (c *compiler) attributeRoot(n *node) (root, second string, ok bool) {
-	for cur := n; ; {
-		switch cur.kind {
-		case nSelect:
-			second = cur.name
-			cur = cur.target
-			continue
-		case nIndex:
-			idx := cur.args[1]
-			if idx.kind != nLit || idx.lit.k != kString {
-				return "", "", false
-			}
-			second = idx.lit.s
-			cur = cur.args[0]
-			continue
-		case nIdent:
-			if c.bound(cur.name) {
-				return "", "", false
-			}
-			if cur == n {
-				second = ""
-			}
-			return cur.name, second, true
-		}
-		return "", "", false
-	}
-}
-
 // keep reports whether n is worth keeping in a memo, and for which
 // principal: it reads one principal's claims and nothing else, and is
 // more than a literal or a claim read from its slot.
@@ -130,7 +100,7 @@ func (c *compiler) keep(n *node) (thing, ok bool) {
 	case nLit, nList, nMacro:
 		return false, false
 	case nIdent, nSelect, nIndex:
-		if _, _, chain := c.attributeRoot(n); chain {
+		if _, chain := c.attributePath(n); chain {
 			return false, false
 		}
 	}
@@ -187,11 +157,16 @@ func (t *slotTable) memoized(thing bool, i int, e eval) eval {
 			return value{k: d.k, b: d.b, s: d.s}
 		}
 		v := e(r)
-		switch v.k {
-		case kBool, kError, kString, kNull:
-			*d = derived{known: true, k: v.k, b: v.b, s: v.s}
-		}
+		d.keep(v)
 		return v
+	}
+}
+
+// keep records v, when it fits.
+func (d *derived) keep(v value) {
+	switch v.k {
+	case kBool, kError, kString, kNull:
+		*d = derived{known: true, k: v.k, b: v.b, s: v.s}
 	}
 }
 

@@ -174,14 +174,23 @@ func captureRecorder(p *Policy) map[int]string {
 		if rule.when == nil {
 			continue
 		}
-		i, when := i, rule.when
-		rule.when = func(r *Request) value {
+		i, when, test := i, rule.when, rule.test
+		record := func(r *Request) {
 			var caps []string
 			for _, c := range r.params[:r.nparam] {
 				caps = append(caps, c[0]+"="+c[1])
 			}
 			seen[i] = strings.Join(caps, ",")
+		}
+		rule.when = func(r *Request) value {
+			record(r)
 			return when(r)
+		}
+		if test != nil {
+			rule.test = func(r *Request) tri {
+				record(r)
+				return test(r)
+			}
 		}
 	}
 	return seen
