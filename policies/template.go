@@ -100,7 +100,8 @@ func (tp *template) match(path string, r *Request) bool {
 		return false
 	}
 	rest, done := path[1:], path == "/"
-	for _, s := range tp.segs {
+	for i := range tp.segs {
+		s := &tp.segs[i] // not a copy: inside wasm a segment is copied through memory
 		if done {
 			return false
 		}
