@@ -26,4 +26,7 @@ type node struct {
 	lit    value
 	target *node
 	args   []*node
+	// deps is what the node reads (see compiler.deps), once known.
+	deps      uint8
+	depsKnown bool
 }

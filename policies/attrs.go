@@ -47,23 +47,14 @@ func (c *compiler) attribute(n *node) (eval, bool, error) {
 	unknown := func(i int) (eval, bool, error) {
 		return nil, true, &Error{Pos: pos[i], Msg: "unknown attribute " + quote(strings.Join(path[:i+1], "."))}
 	}
-	str := func(f func(*Request) string) (eval, bool, error) {
+	// leaf is e, the accessor of an attribute without members. The
+	// accessors read their field themselves, without a call to a getter:
+	// inside wasm every call counts.
+	leaf := func(e eval) (eval, bool, error) {
 		if len(path) > 2 {
 			return unknown(2)
 		}
-		return func(r *Request) value { return strVal(f(r)) }, true, nil
-	}
-	boolean := func(f func(*Request) bool) (eval, bool, error) {
-		if len(path) > 2 {
-			return unknown(2)
-		}
-		return func(r *Request) value { return boolVal(f(r)) }, true, nil
-	}
-	strs := func(f func(*Request) []string) (eval, bool, error) {
-		if len(path) > 2 {
-			return unknown(2)
-		}
-		return func(r *Request) value { return value{k: kList, strs: nonNil(f(r))} }, true, nil
+		return e, true, nil
 	}
 	if len(path) == 1 {
 		switch path[0] {
@@ -83,13 +74,13 @@ func (c *compiler) attribute(n *node) (eval, bool, error) {
 	case "request":
 		switch path[1] {
 		case "method":
-			return str(func(r *Request) string { return r.Method })
+			return leaf(func(r *Request) value { return strVal(r.Method) })
 		case "path":
-			return str(func(r *Request) string { return r.Path })
+			return leaf(func(r *Request) value { return strVal(r.Path) })
 		case "host":
-			return str(func(r *Request) string { return r.Host })
+			return leaf(func(r *Request) value { return strVal(r.Host) })
 		case "scheme":
-			return str(func(r *Request) string { return r.Scheme })
+			return leaf(func(r *Request) value { return strVal(r.Scheme) })
 		case "headers":
 			if len(path) != 3 {
 				return nil, true, &Error{Pos: pos[1], Msg: "select one header: request.headers[\"x-name\"], or test for one: \"x-name\" in request.headers"}
@@ -148,7 +139,7 @@ func (c *compiler) attribute(n *node) (eval, bool, error) {
 	case "source":
 		switch path[1] {
 		case "ip":
-			return str(func(r *Request) string { return r.SourceIP })
+			return leaf(func(r *Request) value { return strVal(r.SourceIP) })
 		case "port":
 			if len(path) > 2 {
 				return unknown(2)
@@ -157,35 +148,30 @@ func (c *compiler) attribute(n *node) (eval, bool, error) {
 		}
 	case "user", "thing":
 		user := path[0] == "user"
-		who := func(r *Request) *Principal {
-			if user {
-				return &r.User
-			}
-			return &r.Thing
-		}
+		thing := !user
 		switch path[1] {
 		case "authenticated":
-			return boolean(func(r *Request) bool { return who(r).Authenticated })
+			return leaf(func(r *Request) value { return boolVal(r.principal(thing).Authenticated) })
 		case "sub", "id":
 			if user != (path[1] == "sub") {
 				return unknown(1)
 			}
-			return str(func(r *Request) string { return who(r).Subject })
+			return leaf(func(r *Request) value { return strVal(r.principal(thing).Subject) })
 		case "iss":
-			return str(func(r *Request) string { return who(r).Issuer })
+			return leaf(func(r *Request) value { return strVal(r.principal(thing).Issuer) })
 		case "provider":
-			return str(func(r *Request) string { return who(r).Provider })
+			return leaf(func(r *Request) value { return strVal(r.principal(thing).Provider) })
 		case "aud":
-			return strs(func(r *Request) []string { return who(r).Audience })
+			return leaf(func(r *Request) value { return value{k: kList, strs: nonNil(r.principal(thing).Audience)} })
 		case "scope":
-			return strs(func(r *Request) []string { return who(r).Scope })
+			return leaf(func(r *Request) value { return value{k: kList, strs: nonNil(r.principal(thing).Scope)} })
 		case "claims":
 			if len(path) == 2 {
 				return func(r *Request) value {
-					return value{k: kJSON, j: jsonv.Parse(claimsView(who(r).Claims))}
+					return value{k: kJSON, j: jsonv.Parse(claimsView(r.principal(thing).Claims))}
 				}, true, nil
 			}
-			idx, ok := c.slots.slot(!user, append([]string(nil), path[2:]...))
+			idx, ok := c.slots.slot(thing, append([]string(nil), path[2:]...))
 			if !ok {
 				return nil, true, &Error{Pos: pos[0], Msg: "a policy reads at most 32 distinct claims"}
 			}
@@ -200,20 +186,52 @@ func (c *compiler) attribute(n *node) (eval, bool, error) {
 	case "service":
 		switch path[1] {
 		case "authenticated":
-			return boolean(func(r *Request) bool { return r.Service.Authenticated })
+			return leaf(func(r *Request) value { return boolVal(r.Service.Authenticated) })
 		case "id":
-			return str(func(r *Request) string { return r.Service.ID })
+			return leaf(func(r *Request) value { return strVal(r.Service.ID) })
 		case "trustDomain":
-			return str(func(r *Request) string { return r.Service.TrustDomain })
+			return leaf(func(r *Request) value { return strVal(r.Service.TrustDomain) })
 		case "namespace":
-			return str(func(r *Request) string { return r.Service.Namespace })
+			return leaf(func(r *Request) value { return strVal(r.Service.Namespace) })
 		case "serviceAccount":
-			return str(func(r *Request) string { return r.Service.ServiceAccount })
+			return leaf(func(r *Request) value { return strVal(r.Service.ServiceAccount) })
 		}
 	default:
 		return nil, false, nil
 	}
 	return unknown(1)
+}
+
+// attributePath returns the names of n when n is an attribute chain, as
+// attribute resolves it.
+func (c *compiler) attributePath(n *node) ([]string, bool) {
+	var path []string
+	for cur := n; ; {
+		switch cur.kind {
+		case nSelect:
+			path = append(path, cur.name)
+			cur = cur.target
+			continue
+		case nIndex:
+			idx := cur.args[1]
+			if idx.kind != nLit || idx.lit.k != kString {
+				return nil, false
+			}
+			path = append(path, idx.lit.s)
+			cur = cur.args[0]
+			continue
+		case nIdent:
+			if c.bound(cur.name) {
+				return nil, false
+			}
+			path = append(path, cur.name)
+			for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
+				path[i], path[j] = path[j], path[i]
+			}
+			return path, true
+		}
+		return nil, false
+	}
 }
 
 func example(root string) string {

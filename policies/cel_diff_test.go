@@ -52,11 +52,15 @@ func TestDifferential(t *testing.T) {
 	}
 	skipped, failures := 0, 0
 	outcomes := map[string]int{} // agreed results: "true", "false", "error"
+	// Every expression is also evaluated through claims memos, cold then
+	// warm: one pair of memos for the whole run, so each is read again for
+	// another expression's policy and for another request's payloads.
+	var userMemo, thingMemo ClaimsMemo
 	for i := 0; i < diffExprs && failures < 10; i++ {
 		g := &exprGen{r: rng}
 		src := g.typed(gBool, 4)
 		ast, iss := env.Compile(src)
-		e, err := compileExpr(src)
+		e, test, _, err := (&compiler{slots: &slotTable{}, own: true}).compileCondition(src)
 		switch {
 		case iss.Err() != nil && err != nil:
 			continue // both refuse: a literal cel-go's validator checks too
@@ -101,6 +105,22 @@ func TestDifferential(t *testing.T) {
 				t.Errorf("seed %d: %s\non request %d: cel-go %s, Palisade %s (%s)\nrequest: %s", seed, src, j, w, g, detail, describeRequest(r))
 				failures++
 				break
+			}
+			// Decide reads the condition as a test: its outcome must be
+			// the value's, with memos too (the test first when cold, so
+			// each reads what the other kept).
+			if tr := test(r); tr != triOf(got) {
+				t.Errorf("seed %d: %s\non request %d: test %d, value %s\nrequest: %s", seed, src, j, tr, show(got), describeRequest(r))
+				failures++
+			}
+			memo := *r
+			memo.User.Memo, memo.Thing.Memo = &userMemo, &thingMemo
+			for _, pass := range []string{"cold", "warm"} {
+				tr := test(&memo)
+				if m := e(&memo); show(m) != show(got) || tr != triOf(got) { // conditions are bools: show tells them apart
+					t.Errorf("seed %d: %s\non request %d: %s (test %d) with a memo, %s without (memo %s)\nrequest: %s", seed, src, j, show(m), tr, show(got), pass, describeRequest(r))
+					failures++
+				}
 			}
 		}
 	}
@@ -418,7 +438,7 @@ func (g *exprGen) leaf(t gType) string {
 	case gDouble:
 		return choose(g.r, "2.5", "3.0", "-0.5", "1e19")
 	case gString:
-		return choose(g.r, `"acme"`, `"a"`, `""`, `"orders:read"`, `"10.1.2.3"`, `"10.0.0.0/8"`, `"x-tenant"`, `"tag"`, `"1h"`,
+		return choose(g.r, `"acme"`, `"a"`, `""`, `"orders:read"`, `"GET"`, `"payments"`, `"alice"`, `"10.1.2.3"`, `"10.0.0.0/8"`, `"x-tenant"`, `"tag"`, `"1h"`,
 			`"2026-01-01T00:00:00Z"`, "request.method", "request.path", "request.host", `request.headers["x-tenant"]`,
 			`request.headers["x-forwarded-for"]`, `request.query["tag"]`, `request.query["debug"]`, "path.customer",
 			"source.ip", "user.sub", "user.iss", "thing.id", "service.id", "service.namespace")
@@ -438,4 +458,77 @@ func (g *exprGen) leaf(t gType) string {
 		return choose(g.r, `cidr("10.0.0.0/8")`, `cidr("2001:db8::/32")`, `cidr("10.1.2.3/8")`, "cidr(user.claims.net)", `cidr("0.0.0.0/0")`)
 	}
 	return g.dyn(0)
+}
+
+// TestTestsMatchValues: a condition's test (what Decide reads) has the
+// outcome of its value, on shallow random conditions, where the test's
+// own forms (string comparisons and membership read in place, &&, ||, !,
+// ?:) are most of the expression; TestDifferential checks deep ones.
+func TestTestsMatchValues(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 17))
+	reqs := make([]*Request, 8)
+	for i := range reqs {
+		reqs[i] = celRandomRequest(rng)
+	}
+	var userMemo ClaimsMemo
+	outcomes := map[tri]int{}
+	for range 5000 {
+		g := &exprGen{r: rng}
+		src := g.typed(gBool, 1+rng.IntN(2))
+		e, test, _, err := (&compiler{slots: &slotTable{}, own: true}).compileCondition(src)
+		if err != nil {
+			continue
+		}
+		for j, r := range reqs {
+			want := triOf(e(r))
+			outcomes[want]++
+			memo := *r
+			memo.User.Memo = &userMemo
+			if got, gotMemo := test(r), test(&memo); got != want || gotMemo != want {
+				t.Fatalf("%s\non request %d: test %d (%d with a memo), value %s\nrequest: %s", src, j, got, gotMemo, show(e(r)), describeRequest(r))
+			}
+		}
+	}
+	if outcomes[triTrue] < 5000 || outcomes[triFalse] < 5000 || outcomes[triFailed] < 5000 {
+		t.Errorf("lopsided outcomes %v", outcomes)
+	}
+}
+
+// TestTestStringOperands: every string the test reads in place is the
+// field the value reads, compared with each other field and literal, and
+// membership in each list.
+func TestTestStringOperands(t *testing.T) {
+	attrs := []string{"request.method", "request.path", "request.host", "request.scheme", "source.ip", "user.sub", "user.iss",
+		"user.provider", "thing.id", "thing.iss", "thing.provider", "service.id", "service.trustDomain", "service.namespace",
+		"service.serviceAccount", "path.a", "path.b", `"m"`, `"x"`, `"s9"`}
+	lists := []string{"user.scope", "user.aud", "thing.scope", "thing.aud"}
+	r := &Request{Method: "m", Path: "p", Host: "h", Scheme: "sc", SourceIP: "ip",
+		User:    Principal{Subject: "s1", Issuer: "i1", Provider: "p1", Scope: []string{"s1", "x"}, Audience: []string{"i1"}},
+		Thing:   Principal{Subject: "s2", Issuer: "i2", Provider: "p2", Scope: []string{"m"}, Audience: []string{"s9", "p2"}},
+		Service: Service{ID: "id", TrustDomain: "td", Namespace: "ns", ServiceAccount: "sa"}}
+	r.params[0], r.nparam = [2]string{"a", "s1"}, 1
+	check := func(src string) {
+		e, test, _, err := (&compiler{slots: &slotTable{}, own: true}).compileCondition(src)
+		if err != nil {
+			t.Fatal(src, err)
+		}
+		if got, want := test(r), triOf(e(r)); got != want {
+			t.Errorf("%s: test %d, value %s", src, got, show(e(r)))
+		}
+	}
+	for _, a := range attrs {
+		for _, b := range attrs {
+			check(a + " == " + b)
+			check(a + " != " + b)
+		}
+		for _, l := range lists {
+			check(a + " in " + l)
+		}
+	}
+	// Each field once against every other field's value.
+	for _, a := range attrs[:15] {
+		for _, v := range []string{"m", "p", "h", "sc", "ip", "s1", "i1", "p1", "s2", "i2", "p2", "id", "td", "ns", "sa"} {
+			check(a + ` == "` + v + `"`)
+		}
+	}
 }

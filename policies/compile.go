@@ -37,6 +37,9 @@ type compiler struct {
 	// scope holds the variables of the macros being compiled, innermost
 	// last; a variable's value lives in Request.vars at its depth.
 	scope []string
+	// keeping is set while a subexpression kept in claims memos compiles:
+	// its parts are not kept apart (see derive.go).
+	keeping bool
 }
 
 // bound reports whether name is a macro variable in scope.
@@ -50,26 +53,75 @@ func (c *compiler) bound(name string) bool {
 }
 
 func (c *compiler) compileTyped(src string) (eval, typ, error) {
+	e, _, t, err := c.compile(src, false)
+	return e, t, err
+}
+
+// compileCondition also compiles src as a test (see tri.go).
+func (c *compiler) compileCondition(src string) (eval, triEval, typ, error) {
+	return c.compile(src, true)
+}
+
+func (c *compiler) compile(src string, test bool) (eval, triEval, typ, error) {
 	n, err := parse(src)
 	if err != nil {
-		return nil, typ{}, err
+		return nil, nil, typ{}, err
 	}
 	t, err := (&checker{}).check(n)
 	if err != nil {
-		return nil, typ{}, err
+		return nil, nil, typ{}, err
 	}
 	e, err := c.compileNode(n)
-	if err != nil || !c.own {
-		return e, t, err
+	if err != nil {
+		return nil, nil, t, err
+	}
+	var te triEval
+	if test {
+		if te, err = c.compileTest(n); err != nil {
+			return nil, nil, t, err
+		}
+	}
+	if !c.own {
+		return e, te, t, nil
 	}
 	st := c.slots
+	if te != nil {
+		inner := te
+		te = func(r *Request) tri {
+			st.fill(r)
+			return inner(r)
+		}
+	}
 	return func(r *Request) value {
 		st.fill(r)
 		return e(r)
-	}, t, nil
+	}, te, t, nil
 }
 
+// compileNode compiles n, kept in the principal's claims memo when it
+// reads nothing but that principal's claims (see derive.go).
 func (c *compiler) compileNode(n *node) (eval, error) {
+	if c.keeping {
+		return c.compileNode1(n)
+	}
+	thing, ok := c.keep(n)
+	if !ok {
+		return c.compileNode1(n)
+	}
+	i, ok := c.slots.derive(thing, string(nodeKey(nil, n)))
+	if !ok {
+		return c.compileNode1(n)
+	}
+	c.keeping = true
+	e, err := c.compileNode1(n)
+	c.keeping = false
+	if err != nil {
+		return nil, err
+	}
+	return c.slots.memoized(thing, i, e), nil
+}
+
+func (c *compiler) compileNode1(n *node) (eval, error) {
 	switch n.kind {
 	case nLit:
 		v := n.lit
@@ -297,6 +349,18 @@ func in(x, c value) value {
 		return c
 	}
 	switch {
+	case c.k == kList && c.strs != nil && !c.many:
+		// A string list attribute (aud, scope): only a string can equal
+		// an element, compared here without a call per element.
+		if x.k != kString {
+			return boolVal(false)
+		}
+		for _, s := range c.strs {
+			if s == x.s {
+				return boolVal(true)
+			}
+		}
+		return boolVal(false)
 	case c.isList():
 		found := false
 		c.each(func(e value) bool {

@@ -9,7 +9,11 @@
 // lex.go) → type-check (check.go, funcs.go) → compile to closures,
 // attribute chains resolved to accessors and macro variables to slots
 // (compile.go, attrs.go, slots.go), the evaluators grouped by family
-// (macro.go, multi.go, time.go, network.go). Every expression it accepts
+// (macro.go, multi.go, time.go, network.go). A condition is compiled
+// twice: to its value, and to the true/false/failed test Decide reads
+// (tri.go); the subexpressions that read only one token's claims are
+// kept, once evaluated, in the token's claims memo (derive.go). Every
+// expression it accepts
 // means what it means in CEL, errors included: an error inside && or ||
 // is absorbed by a deciding operand on either side, as CEL's commutative
 // logical operators do, and inside exists and all as CEL's expansions of

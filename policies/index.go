@@ -2,6 +2,7 @@ package policies
 
 import (
 	"math/bits"
+	"slices"
 	"strings"
 )
 
@@ -138,14 +139,25 @@ type keyedSet struct {
 // pathNode is a node of the template trie; the root stands for the
 // leading "/".
 type pathNode struct {
-	lit  map[string]*pathNode
-	fold []foldEdge
-	wild *pathNode
-	end  ruleList // rules with a template ending here
-	rest ruleList // rules with a template ending here with "**"
+	// The exact literal children are in lit while the trie is built; a
+	// node with up to maxEdges of them then has them in edges instead,
+	// compared one by one (length and first byte before the call that
+	// compares the rest): inside wasm a string-keyed map lookup costs
+	// about a microsecond, several calls.
+	lit   map[string]*pathNode
+	edges []edge
+	fold  []edge
+	wild  *pathNode
+	leaf  bool     // no children: the walk stops here
+	end   ruleList // rules with a template ending here
+	rest  ruleList // rules with a template ending here with "**"
 }
 
-type foldEdge struct {
+// maxEdges is the most literal children a node compares one by one (a
+// variable for the tests, which try both forms).
+var maxEdges = 16
+
+type edge struct {
 	lit  string
 	node *pathNode
 }
@@ -174,6 +186,7 @@ func newIndex(rules []Rule) *index {
 		}
 		ix.indexHosts(r.hosts, i)
 	}
+	ix.paths.seal()
 	for i := range rules {
 		for _, m := range rules[i].methods {
 			k := ix.method(m)
@@ -269,7 +282,7 @@ func (n *pathNode) insert(tp *template, rule, words int) {
 			}
 			if next == nil {
 				next = &pathNode{}
-				n.fold = append(n.fold, foldEdge{lit: s.lit, node: next})
+				n.fold = append(n.fold, edge{lit: s.lit, node: next})
 			}
 			n = next
 		default:
@@ -291,6 +304,31 @@ func (n *pathNode) insert(tp *template, rule, words int) {
 	}
 }
 
+// seal moves the literal children of small nodes from lit to edges,
+// and marks the leaves, once the trie is built.
+func (n *pathNode) seal() {
+	if len(n.lit) <= maxEdges {
+		for lit, next := range n.lit {
+			n.edges = append(n.edges, edge{lit: lit, node: next})
+		}
+		slices.SortFunc(n.edges, func(a, b edge) int { return strings.Compare(a.lit, b.lit) }) // the same order every time
+		n.lit = nil
+	}
+	n.leaf = len(n.lit) == 0 && len(n.edges) == 0 && len(n.fold) == 0 && n.wild == nil
+	for _, e := range n.edges {
+		e.node.seal()
+	}
+	for _, next := range n.lit {
+		next.seal()
+	}
+	for _, e := range n.fold {
+		e.node.seal()
+	}
+	if n.wild != nil {
+		n.wild.seal()
+	}
+}
+
 // walk adds to set the rules of every template matching the rest of the
 // path below n, as template.match reads it: rest is what follows the
 // last '/' consumed, done that the path has no segment left.
@@ -300,14 +338,37 @@ func (n *pathNode) walk(rest string, done bool, set ruleSet) {
 		set.addAll(&n.end)
 		return
 	}
+	if n.leaf {
+		return // no template goes deeper
+	}
+	if n.lit == nil && n.fold == nil && n.wild == nil {
+		// Only exact literals: each compared with the start of rest,
+		// without looking for the next '/' first (inside wasm, a call).
+		for _, e := range n.edges {
+			if after, last, ok := cutLiteral(rest, e.lit); ok {
+				e.node.walk(after, last, set)
+				break
+			}
+		}
+		return
+	}
 	var seg string
 	if i := strings.IndexByte(rest, '/'); i >= 0 {
 		seg, rest = rest[:i], rest[i+1:]
 	} else {
 		seg, rest, done = rest, "", true
 	}
-	if next := n.lit[seg]; next != nil {
-		next.walk(rest, done, set)
+	if n.lit != nil {
+		if next := n.lit[seg]; next != nil {
+			next.walk(rest, done, set)
+		}
+	} else {
+		for _, e := range n.edges {
+			if len(e.lit) == len(seg) && (seg == "" || e.lit[0] == seg[0]) && e.lit == seg {
+				e.node.walk(rest, done, set)
+				break
+			}
+		}
 	}
 	for _, e := range n.fold {
 		if strings.EqualFold(seg, e.lit) {

@@ -174,14 +174,23 @@ func captureRecorder(p *Policy) map[int]string {
 		if rule.when == nil {
 			continue
 		}
-		i, when := i, rule.when
-		rule.when = func(r *Request) value {
+		i, when, test := i, rule.when, rule.test
+		record := func(r *Request) {
 			var caps []string
 			for _, c := range r.params[:r.nparam] {
 				caps = append(caps, c[0]+"="+c[1])
 			}
 			seen[i] = strings.Join(caps, ",")
+		}
+		rule.when = func(r *Request) value {
+			record(r)
 			return when(r)
+		}
+		if test != nil {
+			rule.test = func(r *Request) tri {
+				record(r)
+				return test(r)
+			}
 		}
 	}
 	return seen
@@ -194,8 +203,10 @@ func captureRecorder(p *Policy) map[int]string {
 func TestIndexMatchesLinear(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	decided, skipped, shadowed := 0, 0, 0
+	defer func(n int) { maxEdges = n }(maxEdges)
 	for doc := range 400 {
 		src := randomDocument(rng, 1+rng.IntN(90))
+		maxEdges = doc % 3 // literal children in a map or compared one by one, both
 		p, err := Compile(src, "policy")
 		if err != nil {
 			t.Fatalf("document %d does not compile: %v\n%s", doc, err, src)
@@ -310,4 +321,72 @@ func TestDecideLargeDoesNotAllocate(t *testing.T) {
 			t.Errorf("%s: Decide allocates %v times", name, n)
 		}
 	}
+}
+
+// TestTemplateMatchesSplit: template.match, which compares literals with
+// the start of the path, agrees on random templates and paths with the
+// plain reading of a template, a segment per '/'-separated part.
+func TestTemplateMatchesSplit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	parts := append(append([]string(nil), genTemplates...), "ab", "", "**")
+	segs := append(append([]string(nil), genSegments...), "ab", "a/b", "ſ", "S")
+	for range 20000 {
+		tmpl := ""
+		for range rng.IntN(4) {
+			tmpl += "/" + pick(rng, parts)
+		}
+		if tmpl == "" {
+			tmpl = "/"
+		}
+		fold := rng.IntN(3) == 0
+		tp, err := compileTemplate(tmpl, fold)
+		if err != nil {
+			continue
+		}
+		path := ""
+		for range rng.IntN(5) {
+			path += "/" + pick(rng, segs)
+		}
+		if path == "" || rng.IntN(10) == 0 {
+			path = pick(rng, []string{"/", "", "x"}) + path
+		}
+		r := &Request{}
+		got := tp.match(path, r)
+		var gotCaps []string
+		for _, p := range r.params[:r.nparam] {
+			gotCaps = append(gotCaps, p[0]+"="+p[1])
+		}
+		want, wantCaps := splitMatch(&tp, path)
+		if got != want || got && strings.Join(gotCaps, ",") != strings.Join(wantCaps, ",") {
+			t.Fatalf("%s (fold %v) ~ %q: %v %v, want %v %v", tmpl, fold, path, got, gotCaps, want, wantCaps)
+		}
+	}
+}
+
+func splitMatch(tp *template, path string) (bool, []string) {
+	if path == "" || path[0] != '/' {
+		return false, nil
+	}
+	var segs []string
+	if path != "/" {
+		segs = strings.Split(path[1:], "/")
+	}
+	if len(tp.segs) > len(segs) || !tp.rest && len(tp.segs) != len(segs) {
+		return false, nil
+	}
+	var caps []string
+	for i, s := range tp.segs {
+		switch {
+		case s.any || s.capture != "":
+			if segs[i] == "" {
+				return false, nil
+			}
+			if s.capture != "" {
+				caps = append(caps, s.capture+"="+segs[i])
+			}
+		case tp.fold && !strings.EqualFold(segs[i], s.lit), !tp.fold && segs[i] != s.lit:
+			return false, nil
+		}
+	}
+	return true, caps
 }

@@ -95,6 +95,8 @@ type Rule struct {
 	routes  []string
 	paths   []template
 	when    eval
+	// test is when as Decide reads it: true, false or failed (tri.go).
+	test    triEval
 	src     string
 	clauses []clause
 	// constant marks a condition that reads no attribute.
@@ -315,7 +317,7 @@ func (c *compiler) compileRule(v jsonv.Result, path string) (Rule, Errors) {
 			})
 		case "when":
 			r.src = f.String()
-			e, t, err := c.compileTyped(r.src)
+			e, test, t, err := c.compileCondition(r.src)
 			if err != nil {
 				errs = append(errs, placeError(r.Name, fp, r.src, err))
 				break
@@ -324,7 +326,7 @@ func (c *compiler) compileRule(v jsonv.Result, path string) (Rule, Errors) {
 				errs = append(errs, placeError(r.Name, fp, r.src, &Error{Pos: 0, Msg: "a condition must be a bool, not " + t.String()}))
 				break
 			}
-			r.when = e
+			r.when, r.test = e, test
 			r.clauses = c.splitClauses(r.src)
 			probe := &compiler{slots: &slotTable{}, roots: map[string]bool{}}
 			probe.compileTyped(r.src)
@@ -379,6 +381,15 @@ func (rule *Rule) applies(r *Request) (ok, err bool) {
 	}
 	if rule.when == nil {
 		return true, false
+	}
+	if rule.test != nil {
+		switch rule.test(r) {
+		case triTrue:
+			return true, false
+		case triFalse:
+			return false, false
+		}
+		return false, true
 	}
 	v := rule.when(r)
 	if v.k == kBool {

@@ -59,18 +59,33 @@ type Principal struct {
 	// decisions: a caller that decides many requests for one verified
 	// token (a cached identity) points every one at the same ClaimsMemo,
 	// and the payload is scanned once per policy instead of once per
-	// request (inside wasm that scan costs tens of µs). It must only ever
-	// see this Claims (compared by identity, not content).
+	// request (inside wasm that scan costs tens of µs). It also keeps the
+	// values of the subexpressions that read nothing but these claims
+	// (see derive.go). It must only ever see this Claims (compared by
+	// identity, not content).
 	Memo *ClaimsMemo
 }
 
-// ClaimsMemo holds the claims one policy read from one payload (see
-// Principal.Memo). Its zero value is ready to use.
+// ClaimsMemo holds the claims one policy read from one payload, and the
+// values it derived from them alone (see Principal.Memo): at most 32
+// claims and 64 values. Its zero value is ready to use.
 type ClaimsMemo struct {
 	table   *slotTable
+	thing   bool // read for Request.Thing, not Request.User
 	payload *byte
 	size    int
 	slots   []slot
+	// derived are the values of the subexpressions that read only these
+	// claims, once evaluated (see derive.go).
+	derived []derived
+}
+
+// principal is the thing when thing is set, else the user.
+func (r *Request) principal(thing bool) *Principal {
+	if thing {
+		return &r.Thing
+	}
+	return &r.User
 }
 
 // Service is the calling workload.

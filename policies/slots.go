@@ -28,6 +28,10 @@ type slotTable struct {
 	userSlot, thingSlot   []int
 	index                 map[string]int
 	n                     int
+	// derived counts the subexpressions kept in the user's and the
+	// thing's memos (see derive.go), derivedIndex numbers them by tree.
+	derived      [2]int
+	derivedIndex map[string]int
 }
 
 func (t *slotTable) slot(thing bool, path []string) (int, bool) {
@@ -65,31 +69,50 @@ func (t *slotTable) fill(r *Request) {
 	for i := 0; i < t.n; i++ {
 		r.slots[i] = slot{}
 	}
-	fillMemo(r, &r.User, t, t.userPaths, t.userSlot)
-	fillMemo(r, &r.Thing, t, t.thingPaths, t.thingSlot)
+	// A principal without claims, or whose claims the policy does not
+	// read, leaves its slots unset (and its memo as it is).
+	if len(r.User.Claims) > 0 && (len(t.userPaths) > 0 || t.derived[0] > 0) {
+		fillMemo(r, &r.User, false, t, t.userPaths, t.userSlot, t.derived[0])
+	}
+	if len(r.Thing.Claims) > 0 && (len(t.thingPaths) > 0 || t.derived[1] > 0) {
+		fillMemo(r, &r.Thing, true, t, t.thingPaths, t.thingSlot, t.derived[1])
+	}
 }
 
 // fillMemo fills p's slots from its memo when the memo holds this
-// policy's reading of this very payload, else scans the payload and
-// keeps what it read in the memo (when there is one).
-func fillMemo(r *Request, p *Principal, t *slotTable, paths [][]string, slots []int) {
+// policy's reading of this very payload for this principal (the user or
+// the thing), else scans the payload and keeps what it read in the memo
+// (when there is one), with room for the policy's derived values (none
+// known yet).
+func fillMemo(r *Request, p *Principal, thing bool, t *slotTable, paths [][]string, slots []int, nderived int) {
 	m := p.Memo
-	if m == nil || len(paths) == 0 || len(p.Claims) == 0 {
+	if m == nil || len(paths) == 0 && nderived == 0 || len(p.Claims) == 0 {
 		fillFrom(r, p.Claims, paths, slots)
 		return
 	}
-	if m.table == t && m.payload == unsafe.SliceData(p.Claims) && m.size == len(p.Claims) && len(m.slots) == len(slots) {
+	if m.holds(t, thing, p.Claims) && len(m.slots) == len(slots) && len(m.derived) == nderived {
 		for i, s := range slots {
 			r.slots[s] = m.slots[i]
 		}
 		return
 	}
 	fillFrom(r, p.Claims, paths, slots)
-	m.table, m.payload, m.size = t, unsafe.SliceData(p.Claims), len(p.Claims)
+	m.table, m.thing, m.payload, m.size = t, thing, unsafe.SliceData(p.Claims), len(p.Claims)
 	m.slots = m.slots[:0]
 	for _, s := range slots {
 		m.slots = append(m.slots, r.slots[s])
 	}
+	if cap(m.derived) < nderived {
+		m.derived = make([]derived, nderived)
+	}
+	m.derived = m.derived[:nderived]
+	clear(m.derived)
+}
+
+// holds reports whether m is the reading of payload by table t, for
+// the thing or the user.
+func (m *ClaimsMemo) holds(t *slotTable, thing bool, payload []byte) bool {
+	return m.table == t && m.thing == thing && m.payload == unsafe.SliceData(payload) && m.size == len(payload)
 }
 
 func fillFrom(r *Request, payload []byte, paths [][]string, slots []int) {

@@ -65,6 +65,20 @@ func compileTemplate(t string, fold bool) (template, error) {
 	return tp, nil
 }
 
+// cutLiteral reports whether the next segment of rest is lit, and
+// returns what follows it as match and walk read a path: rest after the
+// '/' that ends lit, or done when lit was the last segment.
+func cutLiteral(rest, lit string) (after string, done, ok bool) {
+	l := len(lit)
+	switch {
+	case len(rest) < l, l < len(rest) && rest[l] != '/', l > 0 && rest[0] != lit[0], rest[:l] != lit:
+		return "", false, false
+	case l == len(rest):
+		return "", true, true
+	}
+	return rest[l+1:], false, true
+}
+
 func validName(s string) bool {
 	if s == "" || !isIdentStart(s[0]) {
 		return false
@@ -86,9 +100,19 @@ func (tp *template) match(path string, r *Request) bool {
 		return false
 	}
 	rest, done := path[1:], path == "/"
-	for _, s := range tp.segs {
+	for i := range tp.segs {
+		s := &tp.segs[i] // not a copy: inside wasm a segment is copied through memory
 		if done {
 			return false
+		}
+		if !s.any && s.capture == "" && !tp.fold {
+			// A literal: compared with the start of rest, without looking
+			// for the next '/' first (inside wasm, a call).
+			var ok bool
+			if rest, done, ok = cutLiteral(rest, s.lit); !ok {
+				return false
+			}
+			continue
 		}
 		var seg string
 		if i := strings.IndexByte(rest, '/'); i >= 0 {

@@ -190,6 +190,9 @@ func equal(a, b value) value {
 	if b.k == kError {
 		return b
 	}
+	if a.k == kString && b.k == kString { // the common case, first
+		return boolVal(a.s == b.s)
+	}
 	if isNumber(a.k) && isNumber(b.k) {
 		if a.k == kDouble && a.d != a.d || b.k == kDouble && b.d != b.d {
 			return boolVal(false) // NaN

@@ -33,6 +33,37 @@ func TestLanguageExample(t *testing.T) {
 	}
 }
 
+// TestExamplesWithMemos decides the cases of every example with claims
+// memos as the plugin keeps them per token: a fresh memo, the same memo
+// warm, and one memo pair for all the cases of a file (read again for each
+// payload), against the decision without.
+func TestExamplesWithMemos(t *testing.T) {
+	for _, file := range []string{"language_test.yaml", "seed_test.yaml", "twenty_test.yaml"} {
+		p, f, err := LoadCases("../examples/" + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sharedUser, sharedThing policies.ClaimsMemo
+		for _, c := range f.Cases {
+			r, err := c.Build()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := p.Decide(r)
+			var user, thing policies.ClaimsMemo
+			for _, m := range []struct {
+				name        string
+				user, thing *policies.ClaimsMemo
+			}{{"cold", &user, &thing}, {"warm", &user, &thing}, {"shared", &sharedUser, &sharedThing}, {"shared warm", &sharedUser, &sharedThing}} {
+				r.User.Memo, r.Thing.Memo = m.user, m.thing
+				if got := p.Decide(r); got != want {
+					t.Errorf("%s: %s: with a memo (%s) %+v, without %+v", file, c.Name, m.name, got, want)
+				}
+			}
+		}
+	}
+}
+
 // TestNowField: a case's request.now must be RFC 3339.
 func TestNowField(t *testing.T) {
 	c := Case{Name: "x", Request: RequestSpec{Now: "2026-01-01"}}
