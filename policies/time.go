@@ -48,18 +48,88 @@ var (
 	errBadInt       = errVal("string is not an int")
 )
 
-// parseTimestamp reads an RFC 3339 date-time. time.Parse alone is laxer
-// (a ',' before the fraction, offsets past 23:59), so the grammar is
-// checked first, as cel-go does.
+// parseTimestamp reads an RFC 3339 date-time as time.Parse(time.RFC3339)
+// does after isRFC3339 (time.Parse alone is laxer: a ',' before the
+// fraction, offsets past 23:59; the grammar is checked first, as cel-go
+// does). Of what isRFC3339 lets through, time.Parse refuses a lower-case
+// t or z, second 60 and a day past the end of its month, and it drops
+// fraction digits past the ninth; the rest is calendar arithmetic, done
+// here because time.Parse's general layout parser is 50 KB of
+// palisade.wasm. TestParseTimestampIsTimeParse holds the two together.
 func parseTimestamp(s string) value {
-	if !isRFC3339(s) {
+	if !isRFC3339(s) || s[10] != 'T' {
 		return errBadTimestamp
 	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
+	year, month, day := decimal(s[0:4]), decimal(s[5:7]), decimal(s[8:10])
+	sec := decimal(s[17:19])
+	if day > daysIn(year, month) || sec > 59 {
 		return errBadTimestamp
 	}
-	return timeVal(t)
+	unix := daysSinceEpoch(year, month, day)*86400 + int64(decimal(s[11:13])*3600+decimal(s[14:16])*60+sec)
+	rest := s[19:]
+	var nsec int64
+	if rest[0] == '.' {
+		n := 1
+		for rest[n] >= '0' && rest[n] <= '9' {
+			n++ // a zone follows the fraction, so rest[n] exists
+		}
+		for i := 1; i <= 9; i++ {
+			nsec *= 10
+			if i < n {
+				nsec += int64(rest[i] - '0')
+			}
+		}
+		rest = rest[n:]
+	}
+	switch rest[0] {
+	case 'Z':
+	case '+':
+		unix -= int64(decimal(rest[1:3])*3600 + decimal(rest[4:6])*60)
+	case '-':
+		unix += int64(decimal(rest[1:3])*3600 + decimal(rest[4:6])*60)
+	default: // 'z'
+		return errBadTimestamp
+	}
+	return tsVal(unix, nsec)
+}
+
+// decimal is the value of s, decimal digits (checked by isRFC3339).
+func decimal(s string) int {
+	v := 0
+	for i := 0; i < len(s); i++ {
+		v = v*10 + int(s[i]-'0')
+	}
+	return v
+}
+
+// daysIn is the number of days of month (1 to 12) in year.
+func daysIn(year, month int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// daysSinceEpoch is the number of days from 1970-01-01 to the date, in
+// the proleptic Gregorian calendar, for years from 0 on. Years are
+// counted from March, so that a leap day ends its year, and shifted by
+// 400 (146,097 days) so that they stay positive; 719,468 is the number of
+// days from 0000-03-01 to 1970-01-01.
+func daysSinceEpoch(year, month, day int) int64 {
+	y := year + 400
+	m := month
+	if m < 3 {
+		y--
+		m += 12
+	}
+	days := 365*y + y/4 - y/100 + y/400 + (153*(m-3)+2)/5 + day - 1
+	return int64(days) - 146097 - 719468
 }
 
 // isRFC3339 reports whether s has the form of an RFC 3339 date-time:

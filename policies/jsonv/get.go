@@ -1,6 +1,9 @@
 package jsonv
 
-import "unicode/utf8"
+import (
+	"unicode/utf8"
+	"unsafe"
+)
 
 // Get returns the value at path (see [CheckPath] for the syntax) in the
 // object or array json holds, or the zero Result if there is none or the
@@ -13,11 +16,23 @@ import "unicode/utf8"
 //
 // Get does not allocate unless the value found is a string holding
 // escapes (its unescaped Str is new memory).
-func Get(json, path string) Result { return get(json, path) }
+func Get(json, path string) Result {
+	vs, ve, found := locate(json, path)
+	if !found {
+		return Result{}
+	}
+	return valueOf(json[vs:ve])
+}
 
 // GetBytes is [Get] on bytes. The Result is a copy: it does not share
 // json's memory, so it stays valid when json changes.
-func GetBytes(json []byte, path string) Result { return get(json, path) }
+func GetBytes(json []byte, path string) Result {
+	vs, ve, found := locate(inPlace(json), path)
+	if !found {
+		return Result{}
+	}
+	return valueOf(string(json[vs:ve]))
+}
 
 // Get returns the value at path within r, an object or array, as the
 // package's Get does; for any other r it returns the zero Result.
@@ -25,29 +40,32 @@ func (r Result) Get(path string) Result {
 	if r.Type != JSON {
 		return Result{}
 	}
-	return get(r.Raw, path)
+	return Get(r.Raw, path)
 }
 
-func get[T text](doc T, path string) Result {
+// locate returns the bounds in doc of the value at path.
+func locate(doc, path string) (vs, ve int, found bool) {
 	if !supported(path) {
-		return Result{}
+		return 0, 0, false
 	}
 	i := skipSpace(doc, 0)
 	if i >= len(doc) || doc[i] != '{' && doc[i] != '[' {
-		return Result{}
+		return 0, 0, false
 	}
-	vs, ve, found, _ := find(doc, i, path)
-	if !found {
-		return Result{}
-	}
-	return valueOf(string(doc[vs:ve]))
+	vs, ve, found, _ = find(doc, i, path)
+	return vs, ve, found
 }
+
+// inPlace views b as a string without copying it, for the scanner, which
+// only reads: whatever outlives the call is copied out of b first (as
+// GetBytes does), so the view never escapes.
+func inPlace(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // find looks path up in the object or array that starts at i. It returns
 // the bounds of the value found, or else the index just past the
 // container, where a caller looking at duplicate names carries on (len(s)
 // on invalid JSON, which ends every search).
-func find[T text](s T, i int, path string) (vs, ve int, found bool, next int) {
+func find(s string, i int, path string) (vs, ve int, found bool, next int) {
 	comp, esc, rest, more := component(path)
 	if s[i] == '[' {
 		return findElement(s, i, comp, esc, rest, more)
@@ -101,7 +119,7 @@ func find[T text](s T, i int, path string) (vs, ve int, found bool, next int) {
 	return 0, 0, false, len(s)
 }
 
-func findElement[T text](s T, i int, comp string, esc bool, rest string, more bool) (vs, ve int, found bool, next int) {
+func findElement(s string, i int, comp string, esc bool, rest string, more bool) (vs, ve int, found bool, next int) {
 	want, ok := arrayIndex(comp, esc, len(s))
 	if !ok {
 		want = -1
@@ -143,7 +161,7 @@ func findElement[T text](s T, i int, comp string, esc bool, rest string, more bo
 // kesc if it holds escapes) is the path component comp (cesc if it holds
 // escapes; clen bytes once unescaped), comparing unescaped bytes without
 // building them.
-func nameEqual[T text](s T, ks, ke int, kesc bool, comp string, cesc bool, clen int) bool {
+func nameEqual(s string, ks, ke int, kesc bool, comp string, cesc bool, clen int) bool {
 	if !kesc {
 		if ke-ks != clen {
 			return false

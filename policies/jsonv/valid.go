@@ -18,10 +18,10 @@ const MaxDepth = 10000
 func Valid(json string) bool { return utf8.ValidString(json) && valid(json) }
 
 // ValidBytes is [Valid] on bytes.
-func ValidBytes(json []byte) bool { return utf8.Valid(json) && valid(json) }
+func ValidBytes(json []byte) bool { return utf8.Valid(json) && valid(inPlace(json)) }
 
 // valid checks the grammar and the depth (the caller checks UTF-8).
-func valid[T text](s T) bool {
+func valid(s string) bool {
 	var objects [MaxDepth/64 + 1]uint64 // bit d: level d+1 is an object
 	depth := 0
 	i := skipSpace(s, 0)
@@ -113,7 +113,7 @@ func valid[T text](s T) bool {
 
 // validName checks a member name and its colon at i, returning the index
 // where the member's value should start.
-func validName[T text](s T, i int) (int, bool) {
+func validName(s string, i int) (int, bool) {
 	if i >= len(s) || s[i] != '"' {
 		return i, false
 	}
@@ -130,7 +130,7 @@ func validName[T text](s T, i int) (int, bool) {
 
 // validString checks a string's contents from i (after the quote) and
 // returns the index past the closing quote.
-func validString[T text](s T, i int) (int, bool) {
+func validString(s string, i int) (int, bool) {
 	for i < len(s) {
 		c := s[i]
 		if c > '\\' || c >= 0x20 && c != '"' && c != '\\' {
@@ -164,7 +164,7 @@ func validString[T text](s T, i int) (int, bool) {
 
 // validNumber checks the number at i: -? (0 | [1-9][0-9]*) (. [0-9]+)?
 // ([eE] [+-]? [0-9]+)?, returning the index past it.
-func validNumber[T text](s T, i int) (int, bool) {
+func validNumber(s string, i int) (int, bool) {
 	if i < len(s) && s[i] == '-' {
 		i++
 	}
@@ -197,14 +197,14 @@ func validNumber[T text](s T, i int) (int, bool) {
 	return i, true
 }
 
-func digits[T text](s T, i int) int {
+func digits(s string, i int) int {
 	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
 		i++
 	}
 	return i
 }
 
-func hasWord[T text](s T, i int, w string) bool {
+func hasWord(s string, i int, w string) bool {
 	if len(s)-i < len(w) {
 		return false
 	}

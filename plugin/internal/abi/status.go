@@ -6,7 +6,10 @@ import "github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 type status uint32
 
 // statusError maps a host status to the SDK's sentinel errors, so callers
-// branch with errors.Is whichever twin is built.
+// branch with errors.Is whichever twin is built. Out of line (it follows a
+// host call): inlined at its 18 calls it cost palisade.wasm 3.9 KB.
+//
+//go:noinline
 func statusError(s status) error {
 	switch s {
 	case 0:
