@@ -7,6 +7,10 @@ import (
 	"os"
 	"strconv"
 	"testing"
+	"time"
+
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 
 	"github.com/palisade-wasm/palisade/host"
 	"github.com/palisade-wasm/palisade/host/hosttest"
@@ -213,4 +217,96 @@ func joinJWKS(b testing.TB, issuers ...*hosttest.Issuer) string {
 		b.Fatal(err)
 	}
 	return string(j)
+}
+
+// stageTimer times, inside the guest, the functions of the request path
+// it is given (by Go name), each inclusively of what it calls: a wazero
+// listener on those functions only.
+type stageTimer struct {
+	stages map[string]string // function name → stage label
+	starts []time.Time
+	total  map[string]time.Duration
+}
+
+func (s *stageTimer) NewFunctionListener(d api.FunctionDefinition) experimental.FunctionListener {
+	if _, ok := s.stages[d.Name()]; !ok {
+		return nil
+	}
+	return s
+}
+
+func (s *stageTimer) Before(context.Context, api.Module, api.FunctionDefinition, []uint64, experimental.StackIterator) {
+	s.starts = append(s.starts, time.Now())
+}
+
+func (s *stageTimer) After(_ context.Context, _ api.Module, d api.FunctionDefinition, _ []uint64) {
+	t0 := s.starts[len(s.starts)-1]
+	s.starts = s.starts[:len(s.starts)-1]
+	s.total[s.stages[d.Name()]] += time.Since(t0)
+}
+
+func (s *stageTimer) Abort(context.Context, api.Module, api.FunctionDefinition, error) {
+	s.starts = s.starts[:len(s.starts)-1]
+}
+
+// BenchmarkDecisionStages splits BenchmarkDecision/cached-token-allow
+// into the stages of the request path, timed inside the guest (ns per
+// request each, every stage including what it calls). palisade.wasm has
+// no function names, so this builds the same package with them. Timing
+// eight functions adds a little to each and to the whole; the stages'
+// sum is not the request's time, which BenchmarkDecision measures.
+func BenchmarkDecisionStages(b *testing.B) {
+	path, err := hosttest.BuildGuest("plugin")
+	if err != nil {
+		b.Fatal(err)
+	}
+	wasm, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const pkg = "github.com_palisade_wasm_palisade_"
+	st := &stageTimer{total: map[string]time.Duration{}, stages: map[string]string{
+		"proxy_on_request_headers":                          "request-headers",
+		pkg + "plugin_internal_abi.getMapInto":              "read-headers",
+		pkg + "plugin_urlpath.Normalize":                    "path",
+		pkg + "plugin_filter.__httpContext_.resolveService": "service",
+		pkg + "plugin_filter.__httpContext_.resolveUser":    "user",
+		pkg + "policies.__Policy_.Decide":                   "policy",
+		pkg + "plugin_filter.__requestEdits_.apply":         "header-edits",
+		"proxy_on_context_create":                           "context-create",
+		"proxy_on_delete":                                   "context-delete",
+	}}
+	ctx := context.Background()
+	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	mod, err := rt.Compile(experimental.WithFunctionListenerFactory(ctx, st), wasm)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := newTwentySetup(b)
+	vm, err := mod.NewVM(ctx, host.VMConfig{PluginConfiguration: []byte(d.cfg)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer vm.Close()
+	h, props := twentyRequest(d.allow, d.mint(d.es, d.allow, -1)), twentyProps(d.allow)
+	run := func() {
+		s, _ := vm.NewStream(props)
+		if r := s.RequestHeaders(h, true); r.Action != host.Continue {
+			b.Fatalf("%v %+v", r.Action, r.Local)
+		}
+		s.Close()
+	}
+	for range 100 { // fill the caches and pools
+		run()
+	}
+	clear(st.total)
+	for b.Loop() {
+		run()
+	}
+	for _, label := range st.stages {
+		b.ReportMetric(float64(st.total[label].Nanoseconds())/float64(b.N), label+"-ns/op")
+	}
 }

@@ -19,6 +19,10 @@ type Result struct {
 	AllocsPerOp float64
 	HasAllocs   bool // the line had allocs/op (-benchmem or b.ReportAllocs)
 	Runs        int
+	// Parts are the times a benchmark reports of its parts, in units
+	// "<part>-ns/op" (plugin BenchmarkDecisionStages), by part, averaged
+	// like the rest.
+	Parts map[string]float64
 }
 
 // Run is what a go test -bench output holds: results by key
@@ -88,6 +92,12 @@ func Parse(r io.Reader) (*Run, error) {
 		}
 		s.NsPerOp += res.NsPerOp
 		s.AllocsPerOp += res.AllocsPerOp
+		for part, v := range res.Parts {
+			if s.Parts == nil {
+				s.Parts = map[string]float64{}
+			}
+			s.Parts[part] += v
+		}
 		s.HasAllocs = s.HasAllocs && res.HasAllocs
 		s.Runs++
 	}
@@ -95,7 +105,10 @@ func Parse(r io.Reader) (*Run, error) {
 		return nil, fmt.Errorf("read benchmark output: %w", err)
 	}
 	for key, s := range sums {
-		run.Results[key] = Result{NsPerOp: s.NsPerOp / float64(s.Runs), AllocsPerOp: s.AllocsPerOp / float64(s.Runs), HasAllocs: s.HasAllocs, Runs: s.Runs}
+		for part := range s.Parts {
+			s.Parts[part] /= float64(s.Runs)
+		}
+		run.Results[key] = Result{NsPerOp: s.NsPerOp / float64(s.Runs), AllocsPerOp: s.AllocsPerOp / float64(s.Runs), HasAllocs: s.HasAllocs, Runs: s.Runs, Parts: s.Parts}
 	}
 	return run, nil
 }
@@ -123,6 +136,13 @@ func parseLine(line string) (name string, res Result, ok bool, err error) {
 			res.NsPerOp, hasNs = v, true
 		case "allocs/op":
 			res.AllocsPerOp, res.HasAllocs = v, true
+		default:
+			if part, ok := strings.CutSuffix(f[i+1], "-ns/op"); ok && part != "" {
+				if res.Parts == nil {
+					res.Parts = map[string]float64{}
+				}
+				res.Parts[part] = v
+			}
 		}
 	}
 	if !hasNs {

@@ -14,6 +14,8 @@ cpu: AMD EPYC
 BenchmarkVerify/RS256/palisade-2         	     200	     76667 ns/op	    2432 B/op	      23 allocs/op
 BenchmarkVerify/RS256/palisade-2         	     200	     73333 ns/op	    2432 B/op	      25 allocs/op
 BenchmarkVerify/HS256/golang-jwt-2       	     200	      3246 ns/op
+BenchmarkStages-2       	     200	      4000 ns/op	      1000 policy-ns/op	 300 path-ns/op
+BenchmarkStages-2       	     200	      6000 ns/op	      3000 policy-ns/op	 500 path-ns/op	 9 -ns/op
 PASS
 ok  	github.com/palisade-wasm/palisade/plugin/jwt	0.974s
 pkg: github.com/palisade-wasm/palisade/integration/bench/seedpolicy
@@ -35,6 +37,7 @@ panic: boom
 	want := map[string]Result{
 		"plugin/jwt BenchmarkVerify/RS256/palisade":              {NsPerOp: 75000, AllocsPerOp: 24, HasAllocs: true, Runs: 2},
 		"plugin/jwt BenchmarkVerify/HS256/golang-jwt":            {NsPerOp: 3246, Runs: 1},
+		"plugin/jwt BenchmarkStages":                             {NsPerOp: 5000, Runs: 2, Parts: map[string]float64{"policy": 2000, "path": 400}},
 		"integration/bench/seedpolicy BenchmarkDecide/cel-go":    {NsPerOp: 14206, AllocsPerOp: 63, HasAllocs: true, Runs: 1},
 		"integration/bench/seedpolicy BenchmarkDecide/opa":       {NsPerOp: 250000, AllocsPerOp: 420, HasAllocs: true, Runs: 1},
 		"integration/bench/seedpolicy BenchmarkGateway/palisade": {NsPerOp: 663991, AllocsPerOp: 193, HasAllocs: true, Runs: 1},
@@ -42,7 +45,7 @@ panic: boom
 	if !reflect.DeepEqual(run.Results, want) {
 		t.Errorf("results:\n got %v\nwant %v", run.Results, want)
 	}
-	wantOrder := []string{"plugin/jwt BenchmarkVerify/RS256/palisade", "plugin/jwt BenchmarkVerify/HS256/golang-jwt",
+	wantOrder := []string{"plugin/jwt BenchmarkVerify/RS256/palisade", "plugin/jwt BenchmarkVerify/HS256/golang-jwt", "plugin/jwt BenchmarkStages",
 		"integration/bench/seedpolicy BenchmarkDecide/cel-go", "integration/bench/seedpolicy BenchmarkDecide/opa", "integration/bench/seedpolicy BenchmarkGateway/palisade"}
 	if !reflect.DeepEqual(run.Order, wantOrder) {
 		t.Errorf("order: got %q, want %q", run.Order, wantOrder)

@@ -1,15 +1,19 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
 
 // Table writes the rows as one Markdown table of the run's figures, each
 // alternative beside the row's Palisade figures with the ratio of their
-// times, then a table of the run's benchmarks no row names, then the
+// times, then a table of the run's benchmarks no row names, a table of
+// the parts of each benchmark that reports some ("<part>-ns/op"), then the
 // benchmarks the rows name that the run lacks (never dropped silently)
 // and the run's failures. It returns the missing keys.
 func Table(w io.Writer, run *Run, rows []Row) (missing []string) {
@@ -58,6 +62,20 @@ func Table(w io.Writer, run *Run, rows []Row) (missing []string) {
 		fmt.Fprintln(w, "|---|--:|--:|")
 		for _, key := range others {
 			fmt.Fprintf(w, "| `%s` | %s |\n", key, figures(run.Results[key], true))
+		}
+	}
+	for _, key := range run.Order {
+		parts := run.Results[key].Parts
+		if len(parts) == 0 {
+			continue
+		}
+		names := slices.Collect(maps.Keys(parts))
+		slices.SortFunc(names, func(a, b string) int { return cmp.Compare(parts[b], parts[a]) })
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "| parts of `%s` | ns/op |\n", key)
+		fmt.Fprintln(w, "|---|--:|")
+		for _, part := range names {
+			fmt.Fprintf(w, "| %s | %s |\n", part, fmtNs(parts[part]))
 		}
 	}
 	if len(missing) > 0 {

@@ -138,3 +138,19 @@ func TestTableFull(t *testing.T) {
 	}
 	golden(t, "testdata/full.golden", buf.Bytes())
 }
+
+// A benchmark that reports the times of its parts gets a table of them,
+// longest first.
+func TestTableParts(t *testing.T) {
+	run, err := Parse(strings.NewReader("pkg: github.com/palisade-wasm/palisade/plugin\n" +
+		"BenchmarkDecisionStages-2   3000   61830 ns/op   1393 path-ns/op   11073 policy-ns/op   9785 read-headers-ns/op\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	Table(&b, run, nil)
+	want := "| parts of `plugin BenchmarkDecisionStages` | ns/op |\n|---|--:|\n| policy | 11.1 µs |\n| read-headers | 9.79 µs |\n| path | 1.39 µs |\n"
+	if !strings.Contains(b.String(), want) {
+		t.Errorf("table:\n%s\nlacks\n%s", b.String(), want)
+	}
+}
