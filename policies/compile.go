@@ -101,24 +101,34 @@ func (c *compiler) compile(src string, test bool) (eval, triEval, typ, error) {
 // compileNode compiles n, kept in the principal's claims memo when it
 // reads nothing but that principal's claims (see derive.go).
 func (c *compiler) compileNode(n *node) (eval, error) {
-	if c.keeping {
-		return c.compileNode1(n)
-	}
-	thing, ok := c.keep(n)
-	if !ok {
-		return c.compileNode1(n)
-	}
-	i, ok := c.slots.derive(thing, string(nodeKey(nil, n)))
-	if !ok {
-		return c.compileNode1(n)
-	}
-	c.keeping = true
-	e, err := c.compileNode1(n)
-	c.keeping = false
+	thing, i, e, ok, err := c.derived(n)
 	if err != nil {
 		return nil, err
 	}
+	if !ok {
+		return c.compileNode1(n)
+	}
 	return c.slots.memoized(thing, i, e), nil
+}
+
+// derived compiles n for the claims memo when n reads nothing but one
+// principal's claims (thing tells which) and the memo has an entry i for
+// it; e evaluates n, with no memo inside. ok is false when n is not kept
+// (or a kept node encloses it).
+func (c *compiler) derived(n *node) (thing bool, i int, e eval, ok bool, err error) {
+	if c.keeping {
+		return false, 0, nil, false, nil
+	}
+	if thing, ok = c.keep(n); !ok {
+		return false, 0, nil, false, nil
+	}
+	if i, ok = c.slots.derive(thing, string(nodeKey(nil, n))); !ok {
+		return false, 0, nil, false, nil
+	}
+	c.keeping = true
+	e, err = c.compileNode1(n)
+	c.keeping = false
+	return thing, i, e, err == nil, err
 }
 
 func (c *compiler) compileNode1(n *node) (eval, error) {

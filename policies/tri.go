@@ -45,16 +45,12 @@ func triOf(v value) tri {
 // compileTest compiles n, a condition compileNode compiled without error,
 // as a test.
 func (c *compiler) compileTest(n *node) (triEval, error) {
-	if thing, ok := c.keep(n); ok {
-		if i, ok := c.slots.derive(thing, string(nodeKey(nil, n))); ok {
-			c.keeping = true
-			e, err := c.compileNode1(n)
-			c.keeping = false
-			if err != nil {
-				return nil, err
-			}
-			return c.slots.memoTest(thing, i, e), nil
-		}
+	thing, i, e, ok, err := c.derived(n)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		return c.slots.memoTest(thing, i, e), nil
 	}
 	switch n.kind {
 	case nLit:
@@ -97,11 +93,11 @@ func (c *compiler) compileTest(n *node) (triEval, error) {
 			return t, err
 		}
 	}
-	e, err := c.compileNode(n)
+	v, err := c.compileNode(n)
 	if err != nil {
 		return nil, err
 	}
-	return func(r *Request) tri { return triOf(e(r)) }, nil
+	return func(r *Request) tri { return triOf(v(r)) }, nil
 }
 
 // compileBinaryTest compiles the operators a test evaluates itself: &&
