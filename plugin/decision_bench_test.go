@@ -253,17 +253,9 @@ func (s *stageTimer) Abort(context.Context, api.Module, api.FunctionDefinition, 
 // into the stages of the request path, timed inside the guest (ns per
 // request each, every stage including what it calls). palisade.wasm has
 // no function names, so this builds the same package with them. Timing
-// eight functions adds a little to each and to the whole; the stages'
+// nine functions adds a little to each and to the whole; the stages'
 // sum is not the request's time, which BenchmarkDecision measures.
 func BenchmarkDecisionStages(b *testing.B) {
-	path, err := hosttest.BuildGuest("plugin")
-	if err != nil {
-		b.Fatal(err)
-	}
-	wasm, err := os.ReadFile(path)
-	if err != nil {
-		b.Fatal(err)
-	}
 	const pkg = "github.com_palisade_wasm_palisade_"
 	st := &stageTimer{total: map[string]time.Duration{}, stages: map[string]string{
 		"proxy_on_request_headers":                          "request-headers",
@@ -276,17 +268,8 @@ func BenchmarkDecisionStages(b *testing.B) {
 		"proxy_on_context_create":                           "context-create",
 		"proxy_on_delete":                                   "context-delete",
 	}}
-	ctx := context.Background()
-	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	mod, err := rt.Compile(experimental.WithFunctionListenerFactory(ctx, st), wasm)
-	if err != nil {
-		b.Fatal(err)
-	}
 	d := newTwentySetup(b)
-	vm, err := mod.NewVM(ctx, host.VMConfig{PluginConfiguration: []byte(d.cfg)})
+	vm, err := namedModule(b, st).NewVM(context.Background(), host.VMConfig{PluginConfiguration: []byte(d.cfg)})
 	if err != nil {
 		b.Fatal(err)
 	}

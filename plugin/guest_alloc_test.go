@@ -38,24 +38,9 @@ func TestGuestAllocationsPerDecision(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and compiles the plugin once more")
 	}
-	path, err := hosttest.BuildGuest("plugin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	wasm, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var n int
 	ctx := context.Background()
-	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mod, err := rt.Compile(experimental.WithFunctionListenerFactory(ctx, mallocCounter{&n}), wasm)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mod := namedModule(t, mallocCounter{&n})
 	d := newTwentySetup(t)
 	for _, tc := range []struct {
 		name   string
@@ -93,6 +78,31 @@ func TestGuestAllocationsPerDecision(t *testing.T) {
 		}
 		vm.Close()
 	}
+}
+
+// namedModule is the plugin package built with its function names
+// (palisade.wasm has none) and compiled with f's listeners, for the tests
+// and benchmarks that watch functions inside the guest.
+func namedModule(tb testing.TB, f experimental.FunctionListenerFactory) *host.Module {
+	tb.Helper()
+	path, err := hosttest.BuildGuest("plugin")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	wasm, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx := context.Background()
+	rt, err := host.NewRuntime(ctx, host.RuntimeConfig{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	mod, err := rt.Compile(experimental.WithFunctionListenerFactory(ctx, f), wasm)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return mod
 }
 
 type caseRequest struct {
