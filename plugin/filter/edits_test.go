@@ -54,7 +54,7 @@ func TestRequestEditsReuseStorage(t *testing.T) {
 	read := [][2]string{{":path", "/"}, {"authorization", "Bearer t"}, {"x-palisade-user", "forged"}}
 	h := &httpContext{plugin: &pluginContext{}}
 	run := func() {
-		h.renew(1, nil) // as OnHttpContextDelete and NewHttpContext do
+		h.renew() // as OnHttpContextDelete does before the context's reuse
 		e := &h.edits
 		e.remove("x-palisade-user")
 		e.set("x-palisade-user", "alice")

@@ -155,17 +155,17 @@ func (h *httpContext) OnHttpContextDelete() {
 		p.forget(h)
 	}
 	if len(p.free) < maxFree {
-		h.renew(0, nil) // drop the old request's strings while it waits
+		h.renew() // drop the old request's strings while it waits
 		p.free = append(p.free, h)
 	}
 }
 
-// renew empties h for stream id, keeping the storage of its headers and
-// their edits.
-func (h *httpContext) renew(id uint32, cfg *config.Config) {
+// renew empties h for its next stream, keeping the storage of its
+// headers and their edits.
+func (h *httpContext) renew() {
 	clear(h.pairs)
 	h.edits.reset()
-	*h = httpContext{id: id, plugin: h.plugin, cfg: cfg, pairs: h.pairs[:0], edits: h.edits}
+	*h = httpContext{plugin: h.plugin, pairs: h.pairs[:0], edits: h.edits}
 }
 
 // allow forwards the request with the verified identities as headers:

@@ -111,7 +111,7 @@ func (p *pluginContext) NewHttpContext(contextID uint32) types.HttpContext {
 		h := p.free[n-1]
 		p.free[n-1] = nil
 		p.free = p.free[:n-1]
-		h.renew(contextID, p.cfg)
+		h.id, h.cfg = contextID, p.cfg // renewed when the host deleted it
 		return h
 	}
 	return &httpContext{id: contextID, plugin: p, cfg: p.cfg}
