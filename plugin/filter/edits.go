@@ -57,9 +57,8 @@ func (e *requestEdits) apply(read [][2]string) error {
 	case 1:
 		if op := e.ops[0]; op.remove {
 			return abi.RemoveHttpRequestHeader(op.name)
-		} else {
-			return abi.ReplaceHttpRequestHeader(op.name, op.value)
 		}
+		return abi.ReplaceHttpRequestHeader(e.ops[0].name, e.ops[0].value)
 	}
 	e.out = editHeaders(e.out[:0], read, e.ops)
 	var err error

@@ -198,9 +198,9 @@ func (h *httpContext) allow() types.Action {
 	return types.ActionContinue
 }
 
-// stripForgeable removes, before anything else, every incoming header the
-// plugin may set, and x-forwarded-client-cert unless a trusted proxy set
-// it (edits written when the request is let through).
+// stripForgeable removes every incoming header the plugin may set, and
+// x-forwarded-client-cert unless a trusted proxy set it: edits, written
+// before the identity headers when the request is let through.
 func (h *httpContext) stripForgeable(hdrs [][2]string) {
 	for _, kv := range hdrs {
 		if h.cfg.Forgeable.Contains(kv[0]) {

@@ -41,7 +41,9 @@ func (h *httpContext) resolveService(req request) serviceIdentity {
 	// why there is no SAN.
 	m := &h.plugin.peers
 	san, err := propURISAN.AppendTo(m.buf[:0])
-	m.buf = san[:0]
+	if err == nil {
+		m.buf = san[:0] // an error returns no storage to keep
+	}
 	if err != nil || len(san) == 0 {
 		if !peerMTLS() {
 			return serviceIdentity{reason: "no_peer_certificate"}
