@@ -1,8 +1,9 @@
 package policies
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/palisade-wasm/palisade/policies/regex"
 )
 
 // eval is a compiled expression: it reads the request and returns a value.
@@ -610,13 +611,13 @@ func (c *compiler) compileCall(n *node) (eval, error) {
 		if n.args[0].kind != nLit || n.args[0].lit.k != kString {
 			return nil, &Error{Pos: n.args[0].pos, Msg: "matches() needs a string literal pattern, compiled when the policy loads"}
 		}
-		pat := n.args[0].lit.s
-		if len(pat) > 1024 {
-			return nil, &Error{Pos: n.args[0].pos, Msg: "regular expression longer than 1024 bytes"}
-		}
-		re, err := regexp.Compile(pat)
+		re, err := regex.Compile(n.args[0].lit.s)
 		if err != nil {
-			return nil, &Error{Pos: n.args[0].pos, Msg: "invalid regular expression: " + err.Error()}
+			what := "invalid regular expression: "
+			if e, ok := err.(*regex.Error); ok && e.Code != regex.ErrSyntax {
+				what = "regular expression: "
+			}
+			return nil, &Error{Pos: n.args[0].pos, Msg: what + err.Error()}
 		}
 		return func(r *Request) value {
 			s := recv(r)
