@@ -46,6 +46,11 @@ var rows = []Row{
 	},
 	twentyRulesRow("allow"), twentyRulesRow("deny"),
 	{
+		What: "matches(), anchored path pattern, native",
+		Base: Entry{"palisade (policies/regex)", "policies/regex BenchmarkMatch/path/palisade"},
+		Alts: []Entry{{"Go regexp (what cel-go runs)", "policies/regex BenchmarkMatch/path/regexp"}},
+	},
+	{
 		What: "whole request inside palisade.wasm",
 		Base: Entry{"no token", "plugin BenchmarkRequest/allow"},
 		Alts: []Entry{

@@ -13,7 +13,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // TestTablePartial renders a captured run of the native benchmarks only
 // (testdata/partial.txt: go test -bench . -benchmem -benchtime=200x of
-// plugin/jwt, policies, plugin/internal/abi, integration/bench/seedpolicy and
+// plugin/jwt, policies, policies/regex, plugin/internal/abi, integration/bench/seedpolicy and
 // integration/bench/twentyrules): the wasm and gateway comparisons must show as
 // missing, and be listed.
 func TestTablePartial(t *testing.T) {
