@@ -174,14 +174,11 @@ func (m *machine) advance() {
 func (m *machine) match(re *Regexp, s string) bool {
 	cur, next := m.cur[:0], m.next[:0]
 	m.advance()
+	prev := rune(-1)
 	r, w := decode(s, 0)
-	var ctx uint8
-	if re.asserts {
-		ctx = context(-1, r)
-	}
 	for pos := 0; ; {
 		if pos == 0 || !re.anchored {
-			if m.follow(re, &cur, re.start, ctx) {
+			if m.follow(re, &cur, re.start, prev, r) {
 				return true
 			}
 		} else if len(cur) == 0 {
@@ -190,16 +187,13 @@ func (m *machine) match(re *Regexp, s string) bool {
 		if pos == len(s) {
 			return false
 		}
-		prev := r
+		prev = r
 		pos += w
 		r, w = decode(s, pos)
-		if re.asserts {
-			ctx = context(prev, r)
-		}
 		m.advance()
 		next = next[:0]
 		for _, pc := range cur {
-			if in := &re.prog[pc]; re.consumes(in, prev) && m.follow(re, &next, in.out, ctx) {
+			if in := &re.prog[pc]; re.consumes(in, prev) && m.follow(re, &next, in.out, prev, r) {
 				return true
 			}
 		}
@@ -208,9 +202,9 @@ func (m *machine) match(re *Regexp, s string) bool {
 }
 
 // follow adds to run the instructions that consume a character reachable
-// from pc without consuming one, given what is true at this position (ctx),
-// and reports whether the match is among those reached.
-func (m *machine) follow(re *Regexp, run *[]uint32, pc uint32, ctx uint8) bool {
+// from pc without consuming one, between characters r1 and r2 (-1 at the
+// ends of the text), and reports whether the match is among those reached.
+func (m *machine) follow(re *Regexp, run *[]uint32, pc uint32, r1, r2 rune) bool {
 	if in := &re.prog[pc]; in.op >= iClass { // the common case: no stack needed
 		if m.mark[pc] != m.gen {
 			m.mark[pc] = m.gen
@@ -218,6 +212,7 @@ func (m *machine) follow(re *Regexp, run *[]uint32, pc uint32, ctx uint8) bool {
 		}
 		return false
 	}
+	var ctx uint8 // what is true here, worked out at the first assertion
 	stack := append(m.stack[:0], pc)
 	for len(stack) > 0 {
 		pc = stack[len(stack)-1]
@@ -232,6 +227,9 @@ func (m *machine) follow(re *Regexp, run *[]uint32, pc uint32, ctx uint8) bool {
 		case iSplit:
 			stack = append(stack, in.out1, in.out)
 		case iAssert:
+			if ctx == 0 {
+				ctx = context(r1, r2)
+			}
 			if ctx&in.ctx != 0 {
 				stack = append(stack, in.out)
 			}

@@ -31,7 +31,6 @@ type Regexp struct {
 	ranges   []rune // the character classes of prog, as sorted [lo, hi] pairs
 	start    uint32
 	anchored bool // the pattern begins with \A (or ^ outside (?m)): try it at the start only
-	asserts  bool // the program has assertions, which need to know what surrounds each position
 
 	idle atomic.Pointer[machine] // a machine to reuse, taken for the length of one match
 }
@@ -77,11 +76,7 @@ func Compile(pattern string) (*Regexp, error) {
 	if err != nil {
 		return nil, err
 	}
-	re := &Regexp{prog: c.prog, ranges: c.ranges, start: start, anchored: beginsWithText(root)}
-	for _, in := range re.prog {
-		re.asserts = re.asserts || in.op == iAssert
-	}
-	return re, nil
+	return &Regexp{prog: c.prog, ranges: c.ranges, start: start, anchored: beginsWithText(root)}, nil
 }
 
 // MatchString reports whether s contains a match of re.
