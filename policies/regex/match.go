@@ -149,6 +149,7 @@ type machine struct {
 	mark      []uint32 // mark[pc] == gen: pc was reached at this position
 	gen       uint32
 	stack     []uint32
+	dfa       dfa // states met so far, when Regexp.dfa
 }
 
 func newMachine(n int) *machine {
@@ -168,42 +169,56 @@ func (m *machine) advance() {
 	}
 }
 
-// match reports whether s contains a match: it runs every thread one
-// character at a time, starting a new one at each position (only at the
-// first for an anchored pattern), and stops at the first that matches.
+// match reports whether s contains a match, with the DFA when the program
+// allows it, else by running every thread of the NFA one character at a time.
 func (m *machine) match(re *Regexp, s string) bool {
-	cur, next := m.cur[:0], m.next[:0]
+	if re.dfa {
+		return m.matchDFA(re, s)
+	}
 	m.advance()
-	prev := rune(-1)
-	r, w := decode(s, 0)
-	for pos := 0; ; {
-		if pos == 0 || !re.anchored {
-			if m.follow(re, &cur, re.start, prev, r) {
-				return true
-			}
-		} else if len(cur) == 0 {
+	cur := m.cur[:0]
+	r, _ := decode(s, 0)
+	if m.follow(re, &cur, re.start, -1, r) && (!re.endAnchored || s == "") {
+		return true
+	}
+	return m.run(re, s, 0, cur)
+}
+
+// run goes on from pos, where cur holds the threads waiting for the
+// character there: it steps them all over each character, starts a new one
+// at each position (unless the pattern is anchored at the start), and stops
+// at the first match that counts (one at the end of the text only, if the
+// pattern ends with \z).
+func (m *machine) run(re *Regexp, s string, pos int, cur []uint32) bool {
+	next := m.next[:0]
+	r, w := decode(s, pos)
+	for pos < len(s) {
+		if re.anchored && len(cur) == 0 {
 			return false
 		}
-		if pos == len(s) {
-			return false
-		}
-		prev = r
+		prev := r
 		pos += w
 		r, w = decode(s, pos)
 		m.advance()
 		next = next[:0]
+		counts := !re.endAnchored || pos == len(s)
 		for _, pc := range cur {
-			if in := &re.prog[pc]; re.consumes(in, prev) && m.follow(re, &next, in.out, prev, r) {
+			if in := &re.prog[pc]; re.consumes(in, prev) && m.follow(re, &next, in.out, prev, r) && counts {
 				return true
 			}
 		}
+		if !re.anchored && m.follow(re, &next, re.start, prev, r) && counts {
+			return true
+		}
 		cur, next = next, cur
 	}
+	return false
 }
 
 // follow adds to run the instructions that consume a character reachable
 // from pc without consuming one, between characters r1 and r2 (-1 at the
-// ends of the text), and reports whether the match is among those reached.
+// ends of the text), and reports whether it reached the match (the first
+// time at this position only).
 func (m *machine) follow(re *Regexp, run *[]uint32, pc uint32, r1, r2 rune) bool {
 	if in := &re.prog[pc]; in.op >= iClass { // the common case: no stack needed
 		if m.mark[pc] != m.gen {
@@ -213,6 +228,7 @@ func (m *machine) follow(re *Regexp, run *[]uint32, pc uint32, r1, r2 rune) bool
 		return false
 	}
 	var ctx uint8 // what is true here, worked out at the first assertion
+	matched := false
 	stack := append(m.stack[:0], pc)
 	for len(stack) > 0 {
 		pc = stack[len(stack)-1]
@@ -223,7 +239,7 @@ func (m *machine) follow(re *Regexp, run *[]uint32, pc uint32, r1, r2 rune) bool
 		m.mark[pc] = m.gen
 		switch in := &re.prog[pc]; in.op {
 		case iMatch:
-			return true
+			matched = true
 		case iSplit:
 			stack = append(stack, in.out1, in.out)
 		case iAssert:
@@ -237,7 +253,7 @@ func (m *machine) follow(re *Regexp, run *[]uint32, pc uint32, r1, r2 rune) bool
 			*run = append(*run, pc)
 		}
 	}
-	return false
+	return matched
 }
 
 // consumes reports whether in accepts r.

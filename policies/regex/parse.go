@@ -757,3 +757,18 @@ func beginsWithText(n *node) bool {
 		}
 	}
 }
+
+// trimEndText takes a final \z (or $ outside (?m)) off the pattern and
+// reports whether it did: the matchers then count a match at the end of the
+// text only, and the assertion no longer stands in the DFA's way.
+func trimEndText(n *node) (*node, bool) {
+	switch {
+	case n.op == nAssert && n.assert == ctxEndText:
+		return &node{op: nEmpty}, true
+	case n.op == nConcat:
+		if last := n.subs[len(n.subs)-1]; last.op == nAssert && last.assert == ctxEndText {
+			return &node{op: nConcat, subs: n.subs[:len(n.subs)-1]}, true
+		}
+	}
+	return n, false
+}

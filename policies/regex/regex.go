@@ -27,10 +27,14 @@ const (
 
 // Regexp is a compiled pattern. It is safe for concurrent use.
 type Regexp struct {
-	prog     []inst
-	ranges   []rune // the character classes of prog, as sorted [lo, hi] pairs
-	start    uint32
-	anchored bool // the pattern begins with \A (or ^ outside (?m)): try it at the start only
+	prog        []inst
+	ranges      []rune // the character classes of prog, as sorted [lo, hi] pairs
+	start       uint32
+	anchored    bool                 // the pattern begins with \A (or ^ outside (?m)): try it at the start only
+	endAnchored bool                 // the pattern ended with \z (or $ outside (?m)), taken off: a match counts at the end only
+	dfa         bool                 // no assertion but \A: what a position allows depends on the characters read only
+	classOf     [utf8.RuneSelf]uint8 // ASCII characters that every instruction treats alike share a class
+	classes     int
 
 	idle atomic.Pointer[machine] // a machine to reuse, taken for the length of one match
 }
@@ -71,12 +75,21 @@ func Compile(pattern string) (*Regexp, error) {
 	if err != nil {
 		return nil, err
 	}
+	re := &Regexp{anchored: beginsWithText(root)}
+	root, re.endAnchored = trimEndText(root)
 	c := compiler{prog: []inst{{op: iMatch}}}
-	start, err := c.compile(root, 0)
-	if err != nil {
+	if re.start, err = c.compile(root, 0); err != nil {
 		return nil, err
 	}
-	return &Regexp{prog: c.prog, ranges: c.ranges, start: start, anchored: beginsWithText(root)}, nil
+	re.prog, re.ranges = c.prog, c.ranges
+	re.dfa = true
+	for _, in := range re.prog {
+		re.dfa = re.dfa && (in.op != iAssert || in.ctx == ctxBeginText)
+	}
+	if re.dfa {
+		re.byteClasses()
+	}
+	return re, nil
 }
 
 // MatchString reports whether s contains a match of re.

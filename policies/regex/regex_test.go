@@ -32,10 +32,49 @@ func agree(t *testing.T, pattern string, inputs ...string) (compiled bool) {
 	}
 	for _, s := range inputs {
 		if g, w := got.MatchString(s), want.MatchString(s); g != w {
-			t.Fatalf("%q.MatchString(%q) = %v, Go's regexp says %v", pattern, s, g, w)
+			t.Fatalf("%q.MatchString(%q) = %v, Go's regexp says %v (DFA: %v)", pattern, s, g, w, got.dfa)
+		}
+	}
+	if got.dfa { // the NFA must give the same answers: it takes over when the DFA's cache is full
+		got.dfa = false
+		defer func() { got.dfa = true }()
+		for _, s := range inputs {
+			if g, w := got.MatchString(s), want.MatchString(s); g != w {
+				t.Fatalf("%q.MatchString(%q) = %v with the NFA, Go's regexp says %v", pattern, s, g, w)
+			}
 		}
 	}
 	return true
+}
+
+// TestDFACacheFull runs a pattern whose DFA has 2^13 states over texts that
+// meet far more than maxStates of them: the match must go on with the NFA
+// and agree with Go's regexp.
+func TestDFACacheFull(t *testing.T) {
+	const pattern = `^(a|b)*a(a|b){12}$`
+	re, err := Compile(pattern)
+	if err != nil || !re.dfa {
+		t.Fatalf("Compile(%q) = %v, dfa %v", pattern, err, re != nil && re.dfa)
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	var texts []string
+	for range 200 {
+		b := make([]byte, 100+r.IntN(100))
+		for i := range b {
+			b[i] = "ab"[r.IntN(2)]
+		}
+		texts = append(texts, string(b))
+	}
+	want := regexp.MustCompile(pattern)
+	for _, s := range texts {
+		if g, w := re.MatchString(s), want.MatchString(s); g != w {
+			t.Fatalf("%q.MatchString(%q) = %v, Go's regexp says %v", pattern, s, g, w)
+		}
+	}
+	m := re.idle.Load()
+	if m == nil || len(m.dfa.states) != maxStates {
+		t.Fatalf("the DFA cache did not fill up: the test no longer reaches the NFA fallback")
+	}
 }
 
 var texts = []string{
