@@ -1,7 +1,10 @@
 // Package regex matches strings against regular expressions written in RE2
 // syntax, for the policy language's matches(). It answers only whether a
-// string contains a match, in time linear in the string (a Thompson NFA run
-// breadth-first), without allocating once a pattern has matched once.
+// string contains a match, in time linear in the string: with a DFA built
+// lazily from the pattern's NFA when the pattern has no assertion but \A and
+// a final \z (most policy patterns, ^...$ included), else by running the
+// NFA's threads breadth-first. It allocates only while a pattern's DFA
+// grows, up to 128 states per pattern.
 //
 // It exists for the size of palisade.wasm: Go's regexp brings its Unicode
 // tables (about half a megabyte of the module). Everything here is ASCII or
