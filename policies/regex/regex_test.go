@@ -30,21 +30,22 @@ func agree(t *testing.T, pattern string, inputs ...string) (compiled bool) {
 		}
 		return false
 	}
-	for _, s := range inputs {
-		if g, w := got.MatchString(s), want.MatchString(s); g != w {
-			t.Fatalf("%q.MatchString(%q) = %v, Go's regexp says %v (DFA: %v)", pattern, s, g, w, got.dfa)
-		}
-	}
+	sameAnswers(t, got, want, inputs)
 	if got.dfa { // the NFA must give the same answers: it takes over when the DFA's cache is full
 		got.dfa = false
 		defer func() { got.dfa = true }()
-		for _, s := range inputs {
-			if g, w := got.MatchString(s), want.MatchString(s); g != w {
-				t.Fatalf("%q.MatchString(%q) = %v with the NFA, Go's regexp says %v", pattern, s, g, w)
-			}
-		}
+		sameAnswers(t, got, want, inputs)
 	}
 	return true
+}
+
+func sameAnswers(t *testing.T, got *Regexp, want *regexp.Regexp, inputs []string) {
+	t.Helper()
+	for _, s := range inputs {
+		if g, w := got.MatchString(s), want.MatchString(s); g != w {
+			t.Fatalf("%q.MatchString(%q) = %v (DFA: %v), Go's regexp says %v", want, s, g, got.dfa, w)
+		}
+	}
 }
 
 // TestDFACacheFull runs a pattern whose DFA has 2^13 states over texts that
@@ -65,12 +66,7 @@ func TestDFACacheFull(t *testing.T) {
 		}
 		texts = append(texts, string(b))
 	}
-	want := regexp.MustCompile(pattern)
-	for _, s := range texts {
-		if g, w := re.MatchString(s), want.MatchString(s); g != w {
-			t.Fatalf("%q.MatchString(%q) = %v, Go's regexp says %v", pattern, s, g, w)
-		}
-	}
+	sameAnswers(t, re, regexp.MustCompile(pattern), texts)
 	m := re.idle.Load()
 	if m == nil || len(m.dfa.states) != maxStates {
 		t.Fatalf("the DFA cache did not fill up: the test no longer reaches the NFA fallback")
